@@ -2,5 +2,12 @@
 
 from keras_electra import backend as _backend  # noqa: F401  (selects TensorFlow first)
 from keras_electra.config import ElectraConfig
+from keras_electra.layers.electra_embeddings import ElectraEmbeddings
+from keras_electra.models.electra_discriminator import ElectraDiscriminator
+from keras_electra.models.electra_encoder import ElectraEncoder
+from keras_electra.models.electra_generator import ElectraGenerator
+from keras_electra.models.electra_pretrainer import ElectraPretrainer
+from keras_electra.training.pretraining_optimizer import pretraining_optimizer
+from keras_electra.training.schedules import WarmupLinearDecay
 
 __version__ = "0.1.0"

@@ -1,1 +1,1 @@
-
+from keras_electra.layers.electra_embeddings import ElectraEmbeddings

@@ -1,1 +1,2 @@
-
+from keras_electra.training.pretraining_optimizer import pretraining_optimizer
+from keras_electra.training.schedules import WarmupLinearDecay

@@ -1,0 +1,60 @@
+"""ELECTRA's generator: a small masked language model over the shared embeddings."""
+
+import keras
+import keras_hub
+
+from keras_electra.models.electra_encoder import ElectraEncoder, truncated_normal
+
+
+@keras.saving.register_keras_serializable(package="keras_electra")
+class ElectraGenerator(keras.Model):
+    """An encoder plus BERT's MLM head, evaluated at the masked positions only.
+
+    The head is keras-hub's `MaskedLMHead`: dense to the embedding size with
+    exact GELU, LayerNorm, then the transposed word embeddings of the encoder
+    (tied, so shared with the discriminator in pre-training) plus a bias.
+
+    Inputs: the encoder's dict plus `masked_positions`, int32 [batch, n_predictions].
+    Output: MLM logits, float32 [batch, n_predictions, vocab_size].
+
+    Example:
+    >>> encoder = ElectraEncoder(vocab_size=100, hidden_size=16, num_layers=1,
+    ...     num_heads=2, intermediate_size=32, embedding_size=8)
+    >>> generator = ElectraGenerator(encoder)
+    >>> ids = np.ones((2, 8), "int32")
+    >>> generator({"token_ids": ids, "segment_ids": 0 * ids, "padding_mask": ids,
+    ...     "masked_positions": np.zeros((2, 3), "int32")}).shape
+    TensorShape([2, 3, 100])
+    """
+
+    def __init__(self, encoder, dtype=None, **kwargs):
+        inputs = {
+            name: keras.Input(shape=(None,), dtype="int32", name=name)
+            for name in ("token_ids", "segment_ids", "padding_mask", "masked_positions")
+        }
+        sequence = encoder(
+            {k: inputs[k] for k in ("token_ids", "segment_ids", "padding_mask")}
+        )
+        logits = keras_hub.layers.MaskedLMHead(
+            token_embedding=encoder.embeddings.token_embedding,
+            intermediate_activation="gelu",
+            layer_norm_epsilon=encoder.layer_norm_epsilon,
+            kernel_initializer=truncated_normal(encoder.initializer_range),
+            dtype=dtype or encoder.dtype_policy,
+            name="mlm_head",
+        )(sequence, mask_positions=inputs["masked_positions"])
+        super().__init__(inputs=inputs, outputs=logits, dtype=dtype, **kwargs)
+        self.encoder = encoder
+
+    def get_config(self):
+        return {
+            "name": self.name,
+            "trainable": self.trainable,
+            "encoder": keras.layers.serialize(self.encoder),
+        }
+
+    @classmethod
+    def from_config(cls, config):
+        config = dict(config)
+        config["encoder"] = keras.layers.deserialize(config["encoder"])
+        return cls(**config)
