@@ -7,6 +7,12 @@ from keras_electra.models.electra_discriminator import ElectraDiscriminator
 from keras_electra.models.electra_encoder import ElectraEncoder
 from keras_electra.models.electra_generator import ElectraGenerator
 from keras_electra.models.electra_pretrainer import ElectraPretrainer
+from keras_electra.model_folder import (
+    load_discriminator,
+    load_generator,
+    load_pretrainer,
+    save_model_folder,
+)
 from keras_electra.training.pretraining_optimizer import pretraining_optimizer
 from keras_electra.training.schedules import WarmupLinearDecay
 
