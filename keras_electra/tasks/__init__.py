@@ -1,0 +1,1 @@
+"""Fine-tuning tasks: readers of the standard data formats, span decoding, metrics."""
