@@ -115,24 +115,37 @@ def _folder_role(hf_config, tensors):
     return hf_role(hf_config)
 
 
+def _neither(path, hf_config):
+    return ValueError(
+        f"{path} holds neither an ELECTRA discriminator (ElectraForPreTraining) "
+        "nor a generator (ElectraForMaskedLM) (architectures="
+        f"{hf_config.get('architectures')}); convert the pre-training "
+        "checkpoint, not a bare or fine-tuned model."
+    )
+
+
+def folder_role(path, hf_config=None):
+    """'discriminator' or 'generator': what the HF folder `path` holds."""
+    hf_config = hf_config or read_hf_config(path)
+    role = hf_role(hf_config) or _folder_role(hf_config, read_hf_tensors(path))
+    if role is None:
+        raise _neither(path, hf_config)
+    return role
+
+
 def _check_role(path, hf_config, tensors, role):
     found = _folder_role(hf_config, tensors)
     if found == role:
         return
-    architectures = hf_config.get("architectures")
     if found is None:
-        raise ValueError(
-            f"{path} holds neither an ELECTRA discriminator (ElectraForPreTraining) "
-            f"nor a generator (ElectraForMaskedLM) (architectures={architectures}); "
-            "convert the pre-training checkpoint, not a bare or fine-tuned model."
-        )
+        raise _neither(path, hf_config)
     raise ValueError(
         f"{path} holds an ELECTRA {found} ({ARCHITECTURES[found]}), but a "
         f"{role} was expected; load it as a {found} (--part {found})."
     )
 
 
-def _vocab_file(path):
+def vocab_file(path):
     vocab = os.path.join(path, VOCAB)
     return vocab if os.path.exists(vocab) else None
 
@@ -167,7 +180,7 @@ def hf_electra_config(discriminator_path=None, generator_path=None):
     for role, path in (("discriminator", discriminator_path), ("generator", generator_path)):
         if path is not None:
             hf[role] = read_hf_config(path)
-    vocab = _vocab_file(discriminator_path or generator_path)
+    vocab = vocab_file(discriminator_path or generator_path)
     return electra_config_from_hf(hf.get("discriminator"), hf.get("generator"), vocab)
 
 
@@ -176,7 +189,7 @@ def _load(path, role, config):
     tensors = read_hf_tensors(path)
     _check_role(path, hf, tensors, role)
     if config is None:
-        config = electra_config_from_hf(**{role: hf}, vocab_file=_vocab_file(path))
+        config = electra_config_from_hf(**{role: hf}, vocab_file=vocab_file(path))
     encoder = ElectraEncoder.from_electra_config(config, role)
     model_class = ElectraDiscriminator if role == "discriminator" else ElectraGenerator
     model = model_class(encoder, name=role)
@@ -221,7 +234,7 @@ def load_hf_pretrainer(discriminator_path, generator_path, config=None, seed=Non
     _check_role(discriminator_path, hf_disc, disc_tensors, "discriminator")
     _check_role(generator_path, hf_gen, gen_tensors, "generator")
     if config is None:
-        config = electra_config_from_hf(hf_disc, hf_gen, _vocab_file(discriminator_path))
+        config = electra_config_from_hf(hf_disc, hf_gen, vocab_file(discriminator_path))
     pretrainer = ElectraPretrainer(config, seed=seed)
     disc_values = _match(pretrainer.discriminator, "discriminator", disc_tensors, discriminator_path)
     gen_values = _match(pretrainer.generator, "generator", gen_tensors, generator_path)
