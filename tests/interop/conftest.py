@@ -1,6 +1,5 @@
 """Random small Hugging Face ELECTRA models, saved once per test session."""
 
-
 import numpy as np
 import pytest
 
