@@ -7,8 +7,8 @@ corpus of any size on local disk or gs:// never sits in memory.
 Example:
 >>> files = expand_inputs(["corpus/*.txt"])                    # doctest: +SKIP
 >>> problems = TextProblems()                                  # doctest: +SKIP
->>> for document in read_documents(files[0], 0, None, problems):  # doctest: +SKIP
-...     print(len(document), "lines")
+>>> for line in read_lines(files[0], 0, None, problems):     # doctest: +SKIP
+...     print("end of document" if line is None else line)
 """
 
 import dataclasses
@@ -151,14 +151,15 @@ def _decode(raw, path, offset, problems):
         return raw.decode("utf-8", "replace")
 
 
-def read_documents(path, start, end, problems):
-    """Yields the documents (lists of non-blank, stripped lines) of `path[start:end]`.
+def read_lines(path, start, end, problems):
+    """Yields the stripped non-blank lines of `path[start:end]`, and None at each document end.
 
     `start` must be a document start (see `document_boundaries`); `end=None` reads to the
-    end of the file. Undecodable bytes are replaced by U+FFFD and over-long lines kept,
-    both counted in `problems` so the caller decides whether that is an error.
+    end of the file. One line at a time, so even a file without any blank line (a single
+    huge document) streams. Undecodable bytes are replaced by U+FFFD and over-long lines
+    kept, both counted in `problems` so the caller decides whether that is an error.
     """
-    document = []
+    in_document = False
     with tf.io.gfile.GFile(path, "rb") as f:
         f.seek(start)
         offset = start
@@ -171,12 +172,13 @@ def read_documents(path, start, end, problems):
             line = _decode(raw, path, offset, problems).strip()
             offset += len(raw)
             if line:
-                document.append(line)
-            elif document:
-                yield document
-                document = []
-    if document:
-        yield document
+                in_document = True
+                yield line
+            elif in_document:
+                in_document = False
+                yield None
+    if in_document:
+        yield None
 
 
 def check_problems(problems, allow_bad_input, what="input"):

@@ -64,8 +64,10 @@ def _word_batches(files, lowercase, strip_accents, problems):
         if text_files.file_size(path) == 0:
             problems.add("empty_file", 1, path)
             continue
-        for document in text_files.read_documents(path, 0, None, problems):
-            batch.extend(document)
+        for line in text_files.read_lines(path, 0, None, problems):
+            if line is None:
+                continue
+            batch.append(line)
             if len(batch) >= _LINES_PER_BATCH:
                 yield split(tf.constant(batch)).flat_values.numpy()
                 batch = []
