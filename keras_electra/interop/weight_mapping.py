@@ -181,28 +181,33 @@ def match_tensors(expected, shapes, read, source, ignore=lambda name: False):
         ValueError naming every missing, misshapen or unexpected tensor, with
         both shapes; nothing has been assigned when it is raised.
     """
-    problems = []
+    missing, misshapen = [], []
     for name, (slot, transposed) in expected.items():
-        want = slot.flat_shape[::-1] if transposed else slot.flat_shape
+        want = tuple(slot.flat_shape[::-1] if transposed else slot.flat_shape)
         if name not in shapes:
-            problems.append(f"missing tensor {name!r} (expected shape {tuple(want)})")
-        elif tuple(shapes[name]) != tuple(want):
-            problems.append(
+            missing.append(f"missing tensor {name!r} (expected shape {want})")
+        elif tuple(shapes[name]) != want:
+            misshapen.append(
                 f"tensor {name!r} has shape {tuple(shapes[name])} in the checkpoint "
-                f"but the model expects {tuple(want)}"
+                f"but the model expects {want}"
             )
-    unexpected = sorted(n for n in shapes if n not in expected and not ignore(n))
-    problems += [
+    unexpected = [
         f"unexpected tensor {n!r} of shape {tuple(shapes[n])} (the model has no place for it)"
-        for n in unexpected
+        for n in sorted(shapes)
+        if n not in expected and not ignore(n)
     ]
-    if problems:
-        shown = problems[:10]
-        more = f"; and {len(problems) - 10} more" if len(problems) > 10 else ""
+    if missing or misshapen or unexpected:
+        # A few of each kind, so a wholly foreign checkpoint shows both what
+        # it lacks and what it has instead.
+        shown = []
+        for problems in (misshapen, missing, unexpected):
+            shown += problems[:5]
+            if len(problems) > 5:
+                shown.append(f"{len(problems) - 5} more like it")
         raise ValueError(
-            f"Cannot load {source}: " + "; ".join(shown) + more + ". Nothing was "
-            "loaded; check that the checkpoint is an ELECTRA model of the shape its "
-            "config describes."
+            f"Cannot load {source}: " + "; ".join(shown) + ". Nothing was loaded; "
+            "check that the checkpoint is an ELECTRA model of the shape its config "
+            "describes."
         )
     values = []
     for name, (slot, transposed) in expected.items():
