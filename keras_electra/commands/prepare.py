@@ -1,0 +1,80 @@
+"""`keras-electra prepare`: raw text -> sharded TFRecords of pre-training examples.
+
+    keras-electra prepare --input corpus/*.txt --vocab vocab.txt --output data/ \\
+        --max-seq-length 128 --workers 4
+
+Input: one sentence or paragraph a line, a blank line between documents. Output: data/
+with data-*-of-*.tfrecord (token_ids, segment_ids, padding_mask) and manifest.json. The
+same inputs and --seed give the same files whatever --workers. Running it again on a
+finished folder does nothing; a folder holding other data is refused.
+"""
+
+import argparse
+import os
+
+_TRUNCATION_WARNING = 0.1
+
+
+def add_parser(subparsers):
+    parser = subparsers.add_parser(
+        "prepare",
+        help="Turn raw text into pre-training examples (TFRecord shards + manifest).",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--input", nargs="+", required=True, metavar="FILE_OR_GLOB",
+        help="text files, folders or globs (local or gs://...).",
+    )
+    parser.add_argument("--vocab", required=True, metavar="VOCAB_TXT")
+    parser.add_argument("--output", required=True, metavar="DIR")
+    parser.add_argument("--max-seq-length", type=int, default=128, metavar="N")
+    parser.add_argument("--num-shards", type=int, default=None, metavar="K",
+                        help="TFRecord files to write (default: 8, more for big corpora).")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, metavar="W",
+                        help="processes (default: all cores); does not change the output.")
+    parser.add_argument("--seed", type=int, default=0, metavar="S")
+    parser.add_argument("--allow-bad-input", action="store_true",
+                        help="go on past non-UTF-8 bytes, over-long lines and empty files "
+                        "(replaced, cut, skipped; counted in manifest.json).")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar.")
+    return parser
+
+
+def run(args):
+    from keras_electra.data.pretraining_examples import write_pretraining_examples
+
+    manifest = write_pretraining_examples(
+        args.input,
+        args.vocab,
+        args.output,
+        max_seq_length=args.max_seq_length,
+        num_shards=args.num_shards,
+        workers=args.workers,
+        seed=args.seed,
+        allow_bad_input=args.allow_bad_input,
+        progress=not args.quiet,
+    )
+    if manifest["status"] == "existing":
+        print(f"{args.output} already holds this dataset "
+              f"({manifest['example_count']} examples); nothing to do.")
+        return
+    stats = manifest["stats"]
+    print(
+        f"Wrote {manifest['example_count']} examples of {manifest['max_seq_length']} "
+        f"tokens from {stats['documents']} documents to {args.output} "
+        f"({manifest['num_shards']} shards)."
+    )
+    for kind, problem in manifest["problems"].items():
+        print(f"keras-electra: warning: {problem['count']} {kind} "
+              f"(first: {problem['first']}).")
+    if stats["short_documents"]:
+        print(f"keras-electra: note: {stats['short_documents']} document(s) shorter than "
+              "5 tokens became short examples.")
+    cut = stats["truncated_tokens"] / max(1, stats["tokens"])
+    if cut > _TRUNCATION_WARNING:
+        print(
+            f"keras-electra: warning: {cut:.0%} of the tokens were cut from over-long "
+            f"lines (sentences longer than an example); for more data per example, put "
+            "one sentence a line."
+        )
