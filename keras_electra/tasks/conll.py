@@ -12,7 +12,7 @@ window are cut into consecutive pieces at word boundaries, never truncated,
 so every word is predicted and scored.
 
 Example:
->>> skipped = SkippedRows()
+>>> skipped = SkippedRows()  # doctest: +SKIP
 >>> sentences = read_conll("tag/wnut16/train.conll", skipped)  # doctest: +SKIP
 >>> sentences[0]                                              # doctest: +SKIP
 (['From', 'Green', 'Newsfeed', ...], ['O', 'O', 'O', ...])
