@@ -151,6 +151,12 @@ class ElectraConfig:
 
     def validate(self):
         """Raises ValueError naming the first inconsistent field."""
+        for name in ("mask_prob", "mask_token_rate"):
+            value = getattr(self, name)
+            if not 0.0 < value < 1.0 and not (name == "mask_token_rate" and value == 1.0):
+                raise ValueError(
+                    f"ElectraConfig.{name} must be in (0, 1), got {value!r}."
+                )
         positive = [
             "vocab_size",
             "hidden_size",
@@ -179,12 +185,6 @@ class ElectraConfig:
                 raise ValueError(
                     f"ElectraConfig.{prefix}hidden_size ({hidden}) must be divisible "
                     f"by {prefix}num_heads ({heads})."
-                )
-        for name in ("mask_prob", "mask_token_rate"):
-            value = getattr(self, name)
-            if not 0.0 < value < 1.0 and not (name == "mask_token_rate" and value == 1.0):
-                raise ValueError(
-                    f"ElectraConfig.{name} must be in (0, 1), got {value!r}."
                 )
         for name in ("dropout",):
             if not 0.0 <= getattr(self, name) < 1.0:
