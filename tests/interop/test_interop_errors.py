@@ -7,7 +7,7 @@ import shutil
 import numpy as np
 import pytest
 
-from interop_helpers import DISCRIMINATOR, PARITY_EXTRA, write_vocab
+from interop_helpers import PARITY_EXTRA, write_vocab
 from keras_electra.interop import load_hf_discriminator, load_hf_generator, load_tf1_checkpoint
 from keras_electra.interop import hf_checkpoint, weight_mapping
 

@@ -1,6 +1,5 @@
 """Hugging Face folders in and out, against transformers' PyTorch ELECTRA."""
 
-import json
 import os
 
 import numpy as np

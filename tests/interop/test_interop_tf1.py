@@ -9,7 +9,6 @@ loader and transformers' agree on what each original variable is.
 import os
 import re
 
-import numpy as np
 import pytest
 import tensorflow as tf
 
