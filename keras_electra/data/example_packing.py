@@ -5,8 +5,8 @@ here; no library packs documents this way):
 - sentences are gathered until they reach the target length (max_seq_length, or 5% of
   the time a random length in [5, max_seq_length]); a document's end closes an example early;
 - 10% of examples keep everything in segment A (single-segment, as in classification);
-  otherwise A is filled up to half the target, split at a sentence boundary (a sentence
-  that would overflow A joins it half the time while B is still empty), the rest is B;
+  otherwise A is filled up to half the target (a sentence that would overflow A joins it
+  half the time), the rest is B: one split at a sentence boundary;
 - A and B are then cut to fit max_seq_length with [CLS] and [SEP]s. The original drops the
   cut tokens silently; we count them (`truncated_tokens`).
 
@@ -94,13 +94,15 @@ class ExamplePacker:
             first_target = (self.target_length - 3) // 2  # 3 = [CLS] and two [SEP]s.
         first, second = [], []
         for sentence in sentences:
-            # A takes the sentence when A is empty, when it still fits, or (half the time)
-            # when it overflows A but B has not started; `or` keeps the original's order of
-            # random draws.
-            if (
+            # While B has not started, A takes the sentence when A is empty, when it still
+            # fits, or (half the time) when it overflows A. Once B has started everything
+            # goes to B: the original could still move a later short sentence back into
+            # A; we keep the text's order, one split at a sentence boundary. The random
+            # draws happen exactly when the original's do.
+            if not second and (
                 not first
                 or len(first) + len(sentence) < first_target
-                or (not second and len(first) < first_target and self.rng.random() < 0.5)
+                or (len(first) < first_target and self.rng.random() < 0.5)
             ):
                 first += sentence
             else:

@@ -7,8 +7,8 @@ end, it runs inside `tf.data.Dataset.map` and inside an exported SavedModel.
 
 Example:
 >>> tokenizer = electra_tokenizer("vocab.txt")                 # doctest: +SKIP
->>> tokenizer(["Héllo, WORLD!"])                                # doctest: +SKIP
-<tf.RaggedTensor [[1012, 11, 873, 6]]>
+>>> tokenizer(["Héllo, WORLD!"])  # eager: lists; tensors in tf.data / tf.function  # doctest: +SKIP
+[[1012, 11, 873, 6]]
 >>> dataset = tf.data.TextLineDataset("corpus.txt").map(tokenizer)  # doctest: +SKIP
 """
 

@@ -14,6 +14,7 @@ Example:
 {'pad_token_id': 0, 'unk_token_id': 1, 'cls_token_id': 2, 'sep_token_id': 3, 'mask_token_id': 4}
 """
 
+import functools
 import hashlib
 import json
 import uuid
@@ -45,6 +46,7 @@ _MAX_UNIQUE_CHARS = 1000
 _LINES_PER_BATCH = 2048
 
 
+@functools.lru_cache(maxsize=None)  # One traced function per setting, not per call.
 def _pretokenizer(lowercase, strip_accents):
     # keras-hub's own splitting function (not public API): the very code its
     # WordPieceTokenizer runs before WordPiece, so the learned pieces match what it sees.
