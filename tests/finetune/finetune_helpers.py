@@ -49,3 +49,33 @@ def real_file(folder, *parts):
     if not os.path.exists(path):
         pytest.skip(f"{path} is missing from the fetched data")
     return path
+
+
+def write_model_folder(path, vocab, **overrides):
+    """A random tiny discriminator saved as a model folder with `vocab` as vocab.txt."""
+    from keras_electra.model_folder import save_model_folder
+    from keras_electra.models.electra_discriminator import ElectraDiscriminator
+
+    vocab_file = os.path.join(os.path.dirname(path), "vocab.txt")
+    with open(vocab_file, "w") as f:
+        f.write("".join(t + "\n" for t in vocab))
+    config = ElectraConfig.preset(
+        "tiny", vocab_size=len(vocab), pad_token_id=0, cls_token_id=2, sep_token_id=3,
+        mask_token_id=4, **overrides,
+    )
+    discriminator = ElectraDiscriminator(
+        ElectraEncoder.from_electra_config(config), name="discriminator"
+    )
+    save_model_folder(path, config, discriminator, vocab_file=vocab_file)
+    return path
+
+
+def slice_tsv(source, target, rows, seed=0):
+    """The header and `rows` rows of `source` drawn at random (files may be sorted by label)."""
+    import random
+
+    with open(source) as f:
+        header, *lines = f.readlines()
+    random.Random(seed).shuffle(lines)
+    with open(target, "w") as out:
+        out.write(header + "".join(lines[:rows]))
