@@ -401,6 +401,8 @@ def _merge_parts(work_dir, results, num_shards):
                         out.write(block)
                 tf.io.gfile.remove(part)
                 count += result.shard_examples[shard]
+        if not count:
+            tf.io.TFRecordWriter(os.path.join(work_dir, name)).close()  # A valid empty shard.
         shards.append({"file": name, "examples": count})
     return shards
 
