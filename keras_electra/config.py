@@ -230,7 +230,12 @@ class ElectraConfig:
 
     @staticmethod
     def special_token_ids():
+        """Names of the special token id fields."""
         return ("pad_token_id", "cls_token_id", "sep_token_id", "mask_token_id")
+
+    def special_token_ids_values(self):
+        """The special token ids themselves, in `special_token_ids()` order."""
+        return tuple(getattr(self, name) for name in self.special_token_ids())
 
     # Serialization -----------------------------------------------------------
     def to_dict(self):

@@ -94,7 +94,7 @@ class ElectraPretrainer(keras.Model):
         self.disc_accuracy = keras.metrics.BinaryAccuracy(name="disc_accuracy")
         self.disc_precision = keras.metrics.Precision(name="disc_precision")
         self.disc_recall = keras.metrics.Recall(name="disc_recall")
-        self.disc_auc = keras.metrics.AUC(name="disc_auc")
+        self.disc_auc = keras.metrics.AUC(num_thresholds=1000, name="disc_auc")
         self.replaced_fraction = keras.metrics.Mean(name="replaced_fraction")
         self.built = True
 
@@ -149,12 +149,7 @@ class ElectraPretrainer(keras.Model):
             max_predictions=n_slots,
             mask_token_rate=config.mask_token_rate,
             mask_token_id=config.mask_token_id,
-            special_token_ids=(
-                config.pad_token_id,
-                config.cls_token_id,
-                config.sep_token_id,
-                config.mask_token_id,
-            ),
+            special_token_ids=config.special_token_ids_values(),
         )
         mlm_logits = self.generator(
             {
