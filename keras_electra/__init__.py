@@ -16,4 +16,11 @@ from keras_electra.model_folder import (
 from keras_electra.training.pretraining_optimizer import pretraining_optimizer
 from keras_electra.training.schedules import WarmupLinearDecay
 
+# Fine-tuning.
+from keras_electra.models.electra_classifier import ElectraClassifier
+from keras_electra.models.electra_question_answerer import ElectraQuestionAnswerer
+from keras_electra.models.electra_text_preprocessor import ElectraTextPreprocessor
+from keras_electra.models.electra_token_classifier import ElectraTokenClassifier
+from keras_electra.training.layerwise_decay import LayerwiseDecayAdamW, finetuning_optimizer
+
 __version__ = "0.1.0"
