@@ -21,6 +21,7 @@ import dataclasses
 import math
 import multiprocessing
 import os
+import queue
 import random
 import sys
 import time
@@ -247,33 +248,89 @@ def _run_pieces(pieces, job, workers, allow_bad_input, total_bytes, progress):
         for piece in pieces:
             collect(_prepare_piece(piece, job))
     else:
-        # "spawn": TensorFlow's threads do not survive a fork.
-        context = multiprocessing.get_context("spawn")
-        with context.Pool(workers, initializer=_init_worker, initargs=(job,)) as pool:
-            for result in pool.imap_unordered(_prepare_piece_in_worker, pieces):
-                collect(result)
+        _run_in_processes(pieces, job, workers, collect)
     if bar:
         bar.finish()
     return sorted(results, key=lambda r: r.index)
 
 
-_worker_job = None
-_tokenizers = {}
+def _run_in_processes(pieces, job, workers, collect):
+    """Runs `pieces` on `workers - 1` new processes and this one, calling `collect` on each.
 
-
-def _init_worker(job):
-    global _worker_job
-    _worker_job = job
-    # One op thread a process: the parallelism comes from the processes.
+    Every process takes the next piece from a shared counter. This process works too, so
+    the seconds the others spend starting (importing TensorFlow) are not lost; that is
+    why this is not a plain `multiprocessing.Pool`.
+    """
+    # "spawn": TensorFlow's threads do not survive a fork.
+    context = multiprocessing.get_context("spawn")
+    next_piece = context.Value("i", 0)
+    outbox = context.Queue()
+    processes = [
+        context.Process(target=_worker, args=(pieces, job, next_piece, outbox), daemon=True)
+        for _ in range(workers - 1)
+    ]
+    for process in processes:
+        process.start()
     try:
-        tf.config.threading.set_intra_op_parallelism_threads(1)
-        tf.config.threading.set_inter_op_parallelism_threads(1)
-    except RuntimeError:  # TensorFlow already started in this process: keep its threads.
-        pass
+        done = 0
+        while done < len(pieces):
+            while True:  # Collect what the others finished.
+                try:
+                    message = outbox.get(timeout=0.05 if done else 0.0)
+                except queue.Empty:
+                    break
+                done += 1
+                collect(_unwrap(message))
+            index = _take(next_piece, len(pieces))
+            if index is not None:
+                collect(_prepare_piece(pieces[index], job))
+                done += 1
+            elif done < len(pieces):
+                try:
+                    message = outbox.get(timeout=5)
+                except queue.Empty:
+                    if not any(p.is_alive() for p in processes):
+                        raise RuntimeError("a prepare worker process died without a result.")
+                    continue
+                done += 1
+                collect(_unwrap(message))
+    finally:
+        with next_piece.get_lock():
+            next_piece.value = len(pieces)  # Nobody starts another piece.
+        for process in processes:
+            process.join(timeout=1)
+            if process.is_alive():
+                process.terminate()
 
 
-def _prepare_piece_in_worker(piece):
-    return _prepare_piece(piece, _worker_job)
+def _take(counter, limit):
+    with counter.get_lock():
+        if counter.value >= limit:
+            return None
+        counter.value += 1
+        return counter.value - 1
+
+
+def _unwrap(message):
+    kind, value = message
+    if kind == "error":
+        raise value
+    return value
+
+
+def _worker(pieces, job, next_piece, outbox):
+    # One op thread a process: the parallelism comes from the processes.
+    tf.config.threading.set_intra_op_parallelism_threads(1)
+    tf.config.threading.set_inter_op_parallelism_threads(1)
+    while (index := _take(next_piece, len(pieces))) is not None:
+        try:
+            outbox.put(("result", _prepare_piece(pieces[index], job)))
+        except Exception as e:  # Re-raised in the parent, which owns the error report.
+            outbox.put(("error", e))
+            return
+
+
+_tokenizers = {}  # One traced tokenizer a process.
 
 
 def _tokenize_function(job):
