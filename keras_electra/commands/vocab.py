@@ -43,6 +43,7 @@ def run(args):
         lowercase=args.lowercase,
         strip_accents=args.strip_accents,
         allow_bad_input=args.allow_bad_input,
+        progress=True,
     )
     vocab.write_vocabulary(
         tokens,

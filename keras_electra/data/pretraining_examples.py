@@ -276,7 +276,7 @@ def _run_in_processes(pieces, job, workers, collect):
         while done < len(pieces):
             while True:  # Collect what the others finished.
                 try:
-                    message = outbox.get(timeout=0.05 if done else 0.0)
+                    message = outbox.get_nowait()
                 except queue.Empty:
                     break
                 done += 1

@@ -17,6 +17,8 @@ Example:
 import functools
 import hashlib
 import json
+import sys
+import time
 import uuid
 
 import tensorflow as tf
@@ -78,7 +80,13 @@ def _word_batches(files, lowercase, strip_accents, problems):
 
 
 def learn_vocabulary(
-    inputs, vocab_size, *, lowercase=True, strip_accents=True, allow_bad_input=False
+    inputs,
+    vocab_size,
+    *,
+    lowercase=True,
+    strip_accents=True,
+    allow_bad_input=False,
+    progress=False,
 ):
     """Learns a WordPiece vocabulary of at most `vocab_size` tokens from raw text files.
 
@@ -88,6 +96,8 @@ def learn_vocabulary(
         lowercase, strip_accents: BERT's "uncased" normalization when both True.
         allow_bad_input: go on past non-UTF-8 bytes, over-long lines and empty files
             instead of raising DataError.
+        progress: report the two stages (counting words, learning) on stderr; learning
+            takes minutes on large corpora.
 
     Returns:
         list of str: SPECIAL_TOKENS, then the alphabet, then the learned pieces.
@@ -104,8 +114,19 @@ def learn_vocabulary(
         )
     problems = text_files.TextProblems()
     batches = _word_batches(files, lowercase, strip_accents, problems)
+    start = time.time()
     counts = learner.count_words(_nonempty(batches, files))
     text_files.check_problems(problems, allow_bad_input)
+    if progress:
+        megabytes = sum(text_files.file_size(path) for path in files) / 1e6
+        print(
+            f"Counted {len(counts)} distinct words in {megabytes:.1f} MB "
+            f"({time.time() - start:.0f} s); learning {vocab_size} pieces...",
+            file=sys.stderr,
+            flush=True,
+        )
+        for kind in sorted(problems.counts):
+            print(f"keras-electra: warning: {problems.describe(kind)}.", file=sys.stderr)
 
     words = learner.get_input_words(counts.items(), SPECIAL_TOKENS, _MAX_TOKEN_LENGTH)
     alphabet = learner.get_allowed_chars(words, _MAX_UNIQUE_CHARS)
