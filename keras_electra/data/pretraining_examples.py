@@ -23,7 +23,6 @@ import multiprocessing
 import os
 import queue
 import random
-import sys
 import time
 import uuid
 
@@ -244,13 +243,15 @@ def _run_pieces(pieces, job, workers, allow_bad_input, total_bytes, progress):
             bar.update(result)
 
     workers = min(workers, len(pieces))
-    if workers <= 1:
-        for piece in pieces:
-            collect(_prepare_piece(piece, job))
-    else:
-        _run_in_processes(pieces, job, workers, collect)
-    if bar:
-        bar.finish()
+    try:
+        if workers <= 1:
+            for piece in pieces:
+                collect(_prepare_piece(piece, job))
+        else:
+            _run_in_processes(pieces, job, workers, collect)
+    finally:
+        if bar:
+            bar.finish()
     return sorted(results, key=lambda r: r.index)
 
 
@@ -472,34 +473,44 @@ def _move_into_place(work_dir, output_dir, names):
 
 
 class _Progress:
-    """A progress bar of megabytes read, with documents, examples and MB/s."""
+    """A progress bar on stderr: megabytes read, documents, examples and MB/s.
+
+    `rich` (a dependency of Keras) draws it; Keras's Progbar prints counts as floats.
+    """
 
     def __init__(self, total_bytes):
-        import keras
+        from rich.console import Console
+        from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
-        self.total_mb = max(1, round(total_bytes / 1e6))
-        self.bar = keras.utils.Progbar(
-            self.total_mb,
-            unit_name="MB",
-            stateful_metrics=["documents", "examples", "MB/s"],
+        self.progress = Progress(
+            TextColumn("prepare"),
+            BarColumn(),
+            TextColumn("{task.completed:.1f}/{task.total:.1f} MB"),
+            TextColumn("{task.fields[documents]:,} documents"),
+            TextColumn("{task.fields[examples]:,} examples"),
+            TextColumn("{task.fields[rate]:.2f} MB/s"),
+            TimeRemainingColumn(),
+            console=Console(stderr=True),
+        )
+        self.task = self.progress.add_task(
+            "prepare", total=total_bytes / 1e6, documents=0, examples=0, rate=0.0
         )
         self.start = time.time()
         self.bytes = self.documents = self.examples = 0
+        self.progress.start()
 
     def update(self, result):
         self.bytes += result.bytes
         self.documents += result.documents
         self.examples += result.examples
         seconds = max(time.time() - self.start, 1e-6)
-        self.bar.update(
-            min(self.total_mb, round(self.bytes / 1e6)),
-            values=[
-                ("documents", self.documents),
-                ("examples", self.examples),
-                ("MB/s", round(self.bytes / 1e6 / seconds, 2)),
-            ],
+        self.progress.update(
+            self.task,
+            completed=self.bytes / 1e6,
+            documents=self.documents,
+            examples=self.examples,
+            rate=self.bytes / 1e6 / seconds,
         )
 
     def finish(self):
-        self.bar.update(self.total_mb, finalize=True)
-        sys.stdout.flush()
+        self.progress.stop()
