@@ -146,6 +146,8 @@ def run(args):
     data = load_task(args.task, args.data_dir, electra_tokenizer(vocab_path), args.max_seq_length)
     if data.skipped:
         print(f"keras-electra: warning: {data.skipped.describe()}", flush=True)
+    for note in data.notes:
+        print(f"keras-electra: warning: {note}", flush=True)
     tf.io.gfile.makedirs(args.output)
     runs = []
     for seed in range(args.seeds):
@@ -173,6 +175,7 @@ def run(args):
         "best_seed": best_run["seed"],
         "runs": runs,
         "skipped": data.skipped.to_json(),
+        "notes": data.notes,
     }
     with tf.io.gfile.GFile(os.path.join(args.output, "metrics.json"), "w") as f:
         f.write(json.dumps(report, indent=2) + "\n")

@@ -48,6 +48,9 @@ class TaskData:
     name = ""
     main_metric = ""
 
+    def __init__(self):
+        self.notes = []  # facts about the data a reader of the scores must know
+
     def build_model(self, encoder):
         raise NotImplementedError
 
@@ -68,6 +71,7 @@ class TaskData:
 class ClassificationData(TaskData):
     def __init__(self, name, train, dev_splits, labels, regression, metric_names,
                  main_metric, tokenizer, max_seq_length, skipped):
+        super().__init__()
         self.name, self.main_metric, self.skipped = name, main_metric, skipped
         self.labels, self.regression, self.metric_names = labels, regression, metric_names
         self.tokenizer, self.max_seq_length = tokenizer, max_seq_length
@@ -122,9 +126,16 @@ class TaggingData(TaskData):
     main_metric = "accuracy"
 
     def __init__(self, train, dev, tokenizer, max_seq_length, skipped, dev_where):
+        super().__init__()
         self.name, self.skipped = "tagging", skipped
         self.tags = conll.tag_vocabulary(train)
-        conll.check_tags(dev, self.tags, dev_where)
+        count, unseen = conll.unseen_tags(dev, self.tags)
+        if count:
+            common = sorted(unseen, key=lambda t: -unseen[t])[:5]
+            self.notes.append(
+                f"{count} word(s) of {dev_where} have tags never seen in training "
+                f"(e.g. {', '.join(common)}); they are scored as errors"
+            )
         self.span_scheme = is_span_scheme(self.tags)
         if self.span_scheme:
             self.main_metric = "span_f1"
@@ -160,6 +171,7 @@ class TaggingData(TaskData):
 
 class SquadData(TaskData):
     def __init__(self, name, train, dev, tokenizer, max_seq_length, skipped):
+        super().__init__()
         self.name, self.skipped = name, skipped
         self.version2 = name == "squad"
         self.main_metric = "f1"

@@ -105,8 +105,8 @@ def test_conll_skips_sentences_with_a_wrong_column_count(tmp_path):
     assert sentences == [(["John", "lives"], ["B-PER", "O"]), (["big"], ["O"])]
     assert skipped.counts == {"wrong_column_count": 1}
     assert "line 6" in skipped.first["wrong_column_count"]
-    with pytest.raises(DataError, match="'B-MISC'"):
-        conll.check_tags([(["x"], ["B-MISC"])], conll.tag_vocabulary(sentences), "dev.conll")
+    count, unseen = conll.unseen_tags([(["x", "y"], ["B-MISC", "O"])], conll.tag_vocabulary(sentences))
+    assert (count, unseen) == (1, {"B-MISC": 1})
 
 
 def test_conll_first_subtoken_labels_and_long_sentences(small_tokenizer):
