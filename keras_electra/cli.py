@@ -46,6 +46,8 @@ def main(argv=None):
     """Runs the command line `argv` (default sys.argv[1:]); returns the exit code."""
     import keras_electra  # noqa: F401  (selects Keras's TensorFlow backend first)
 
+    import tensorflow as tf
+
     modules = _commands()
     args = build_parser(modules).parse_args(argv)
     try:
@@ -53,9 +55,10 @@ def main(argv=None):
     except KeyboardInterrupt:
         print("keras-electra: interrupted.", file=sys.stderr)
         return 130
-    except (ValueError, OSError) as e:
+    except (ValueError, OSError, tf.errors.OpError) as e:
         # Our UsageError/DataError are ValueErrors, and so are the library's checks on
-        # arguments; OSError covers unreadable or missing paths.
+        # arguments; OSError and TensorFlow's OpError cover unreadable or missing paths
+        # (local or gs://).
         if args.traceback:
             raise
         message = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__

@@ -1,7 +1,9 @@
 """`pretraining_dataset`: prepared TFRecord shards -> batches for `ElectraPretrainer.fit`.
 
 Example:
->>> config = ElectraConfig.preset("small", **config_overrides(read_manifest("data/")))  # doctest: +SKIP
+>>> from keras_electra.data import dataset_config_overrides, read_manifest
+>>> overrides = dataset_config_overrides(read_manifest("data/"))            # doctest: +SKIP
+>>> config = ElectraConfig.preset("small", **overrides)                    # doctest: +SKIP
 >>> dataset = pretraining_dataset("data/", batch_size=128, config=config)  # doctest: +SKIP
 >>> batch = next(iter(dataset))                                            # doctest: +SKIP
 >>> batch["token_ids"].shape, batch["token_ids"].dtype                     # doctest: +SKIP
