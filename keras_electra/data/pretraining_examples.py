@@ -144,16 +144,17 @@ def write_pretraining_examples(
             {"path": _absolute(path), "bytes": size} for path, size in zip(files, sizes)
         ],
     }
-    existing = _check_output_dir(output_dir, manifest)
-    if existing is not None:
-        existing["status"] = "existing"
-        return existing
-
     problems = text_files.TextProblems()
     for path, size in zip(files, sizes):
         if size == 0:
             problems.add("empty_file", 1, path)
     text_files.check_problems(problems, allow_bad_input)
+
+    created = not tf.io.gfile.exists(output_dir)
+    existing = _check_output_dir(output_dir, manifest)
+    if existing is not None:
+        existing["status"] = "existing"
+        return existing
 
     chunk_bytes = _chunk_bytes(sum(sizes))
     pieces = []
@@ -191,6 +192,8 @@ def write_pretraining_examples(
     finally:
         if tf.io.gfile.exists(work_dir):
             tf.io.gfile.rmtree(work_dir)
+        if created and not tf.io.gfile.listdir(output_dir):
+            tf.io.gfile.rmtree(output_dir)  # A failed run leaves no trace.
     manifest["status"] = "written"
     return manifest
 

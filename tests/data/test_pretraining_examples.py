@@ -135,7 +135,7 @@ def test_bad_input_fails_cleanly_unless_allowed(content, message, corpus, vocab_
     out = tmp_path / "out"
     with pytest.raises(DataError, match=message):
         write_pretraining_examples([corpus, str(bad)], vocab_path, str(out), progress=False)
-    assert os.listdir(out) == []  # Nothing half-written left behind.
+    assert not out.exists()  # Nothing half-written left behind.
     manifest = write_pretraining_examples([corpus, str(bad)], vocab_path, str(out),
                                           allow_bad_input=True, progress=False)
     [(kind, problem)] = manifest["problems"].items()
