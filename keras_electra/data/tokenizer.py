@@ -7,7 +7,7 @@ end, it runs inside `tf.data.Dataset.map` and inside an exported SavedModel.
 
 Example:
 >>> tokenizer = electra_tokenizer("vocab.txt")                 # doctest: +SKIP
->>> tokenizer(["Héllo, WORLD!"])  # eager: lists; tensors in tf.data / tf.function  # doctest: +SKIP
+>>> tokenizer(["Héllo, WORLD!"])  # eager: lists; in tf.data: tensors  # doctest: +SKIP
 [[1012, 11, 873, 6]]
 >>> dataset = tf.data.TextLineDataset("corpus.txt").map(tokenizer)  # doctest: +SKIP
 """
