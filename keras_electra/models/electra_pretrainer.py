@@ -280,6 +280,10 @@ class ElectraPretrainer(keras.Model):
         replica = tf.distribute.get_replica_context()
         if not clip_norm or replica is None:
             return grads
+        # The word embeddings' gradient arrives as IndexedSlices holding one
+        # part per use (generator input, discriminator input, tied MLM output);
+        # the norm of such slices is not the norm of their sum, so densify.
+        grads = [tf.convert_to_tensor(g) if g is not None else g for g in grads]
         num_replicas = replica.num_replicas_in_sync
         if num_replicas > 1:
             grads = replica.all_reduce(tf.distribute.ReduceOp.SUM, grads)
