@@ -44,3 +44,36 @@ def real_data_dir():
     if result.returncode != 0 or not os.path.exists(os.path.join(folder, "DONE")):
         pytest.skip(f"fetch_data.py failed: {result.stderr.strip()[-300:]}")
     return folder
+
+
+def synthetic_language(num_sequences, seq_len, config, seed=0):
+    """Sequences of a small language with structure a model can learn.
+
+    Each segment holds a few distinct words, each exactly twice, in random
+    order ("7 42 9 7 9 42"): a masked word is the one left without its twin
+    (the generator can learn that), and a wrong replacement leaves two words
+    without twins (the discriminator can spot it), whatever the positions.
+    Returns a dict of int32 numpy arrays (`token_ids`, `segment_ids`,
+    `padding_mask`), [CLS] A [SEP] B [SEP] then padding.
+    """
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    first_word = max(config.special_token_ids_values()) + 1
+    ids = np.zeros((num_sequences, seq_len), "int32")
+    segments = np.zeros_like(ids)
+    mask = np.zeros_like(ids)
+    max_pairs = (seq_len - 3) // 4
+    for i in range(num_sequences):
+        segment_a, segment_b = (
+            rng.permutation(np.repeat(rng.choice(
+                np.arange(first_word, config.vocab_size), rng.integers(2, max_pairs + 1),
+                replace=False), 2)).tolist()
+            for _ in range(2)
+        )
+        row = [config.cls_token_id, *segment_a, config.sep_token_id, *segment_b,
+               config.sep_token_id]
+        ids[i, : len(row)] = row
+        segments[i, len(segment_a) + 2 : len(row)] = 1
+        mask[i, : len(row)] = 1
+    return {"token_ids": ids, "segment_ids": segments, "padding_mask": mask}
