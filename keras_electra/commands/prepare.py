@@ -5,7 +5,8 @@
 
 Input: one sentence or paragraph a line, a blank line between documents. Output: data/
 with data-*-of-*.tfrecord (token_ids, segment_ids, padding_mask) and manifest.json. The
-same inputs and --seed give the same files whatever --workers. Running it again on a
+same inputs and --seed give the same files whatever --workers. The vocabulary is copied
+into data/ so that `keras-electra pretrain --data data/` needs nothing else. Running it again on a
 finished folder does nothing; a folder holding other data is refused.
 """
 
@@ -37,6 +38,10 @@ def add_parser(subparsers):
     parser.add_argument("--allow-bad-input", action="store_true",
                         help="go on past non-UTF-8 bytes, over-long lines and empty files "
                         "(replaced, cut, skipped; counted in manifest.json).")
+    parser.add_argument("--split-sentences", action="store_true",
+                        help="split lines into sentences at . ! ? before packing (for text "
+                        "with a paragraph or an article a line; default: one sentence a "
+                        "line, as the original).")
     parser.add_argument("--quiet", action="store_true", help="no progress bar.")
     return parser
 
@@ -53,6 +58,7 @@ def run(args):
         workers=args.workers,
         seed=args.seed,
         allow_bad_input=args.allow_bad_input,
+        split_sentences=args.split_sentences,
         progress=not args.quiet,
     )
     if manifest["status"] == "existing":
@@ -76,5 +82,5 @@ def run(args):
         print(
             f"keras-electra: warning: {cut:.0%} of the tokens were cut from over-long "
             f"lines (sentences longer than an example); for more data per example, put "
-            "one sentence a line."
+            "one sentence a line or pass --split-sentences."
         )

@@ -18,6 +18,8 @@ import tensorflow as tf
 from keras_electra.errors import DataError
 
 MANIFEST_NAME = "manifest.json"
+# `prepare` copies the vocabulary beside the shards, so the folder is self-contained.
+VOCAB_NAME = "vocab.txt"
 FORMAT = "keras-electra/pretraining-examples"
 VERSION = 1
 FEATURES = ("token_ids", "segment_ids", "padding_mask")
@@ -34,7 +36,10 @@ IDENTITY_FIELDS = (
     "seed",
     "num_shards",
     "sources",
+    "split_sentences",
 )
+# What a field means when an older manifest lacks it.
+_IDENTITY_DEFAULTS = {"split_sentences": False}
 _CONFIG_FIELDS = ("pad_token_id", "cls_token_id", "sep_token_id", "mask_token_id")
 
 
@@ -64,7 +69,12 @@ def write_manifest(directory, manifest):
 
 def identity_differences(a, b):
     """Names of the identity fields on which manifests `a` and `b` disagree."""
-    return [field for field in IDENTITY_FIELDS if a.get(field) != b.get(field)]
+    return [
+        field
+        for field in IDENTITY_FIELDS
+        if a.get(field, _IDENTITY_DEFAULTS.get(field))
+        != b.get(field, _IDENTITY_DEFAULTS.get(field))
+    ]
 
 
 def check_against_config(manifest, config, where):

@@ -94,6 +94,7 @@ def write_pretraining_examples(
     workers=1,
     seed=0,
     allow_bad_input=False,
+    split_sentences=False,
     progress=True,
 ):
     """Prepares ELECTRA pre-training examples from raw text files.
@@ -109,7 +110,13 @@ def write_pretraining_examples(
         seed: seed of the packing's random choices.
         allow_bad_input: go on past non-UTF-8 bytes, over-long lines and empty files
             (replaced, cut, skipped; counted in the manifest) instead of raising DataError.
+        split_sentences: split each line into sentences at sentence-final punctuation
+            before packing (for text with a paragraph or an article a line; see
+            `text_files.split_sentences`). Off by default, as in the original.
         progress: show a progress bar on stderr.
+
+    The vocabulary (and its .json settings, if any) is copied into `output_dir`, so
+    that the folder alone is enough to pre-train on.
 
     Returns:
         The manifest dict (also written to `output_dir/manifest.json`); its "status" key
@@ -140,6 +147,7 @@ def write_pretraining_examples(
         **settings,
         "seed": seed,
         "num_shards": num_shards,
+        "split_sentences": bool(split_sentences),
         "sources": [
             {"path": _absolute(path), "bytes": size} for path, size in zip(files, sizes)
         ],
@@ -176,6 +184,7 @@ def write_pretraining_examples(
             num_shards=num_shards,
             seed=seed,
             work_dir=work_dir,
+            split_sentences=bool(split_sentences),
         )
         results = _run_pieces(pieces, job, workers, allow_bad_input, sum(sizes), progress)
         stats = _summarize(results, files, sizes, problems, allow_bad_input)
@@ -187,8 +196,9 @@ def write_pretraining_examples(
             problems=problems.to_json(),
             features={name: f"int64[{max_seq_length}]" for name in manifest_lib.FEATURES},
         )
+        vocab_files = _copy_vocabulary(vocab_path, work_dir)
         manifest_lib.write_manifest(work_dir, manifest)
-        _move_into_place(work_dir, output_dir, [s["file"] for s in shards])
+        _move_into_place(work_dir, output_dir, [s["file"] for s in shards] + vocab_files)
     finally:
         if tf.io.gfile.exists(work_dir):
             tf.io.gfile.rmtree(work_dir)
@@ -196,6 +206,17 @@ def write_pretraining_examples(
             tf.io.gfile.rmtree(output_dir)  # A failed run leaves no trace.
     manifest["status"] = "written"
     return manifest
+
+
+def _copy_vocabulary(vocab_path, work_dir):
+    """Copies vocab.txt (+ its .json) into the dataset: `pretrain` reads it from there."""
+    names = [manifest_lib.VOCAB_NAME]
+    tf.io.gfile.copy(vocab_path, os.path.join(work_dir, manifest_lib.VOCAB_NAME))
+    settings = vocab_lib.settings_path(vocab_path)
+    if tf.io.gfile.exists(settings):
+        names.append(vocab_lib.settings_path(manifest_lib.VOCAB_NAME))
+        tf.io.gfile.copy(settings, os.path.join(work_dir, names[-1]))
+    return names
 
 
 def _absolute(path):
@@ -397,7 +418,10 @@ def _prepare_piece(piece, job):
 
     batch = []
     for line in text_files.read_lines(piece.path, piece.start, piece.end, result.problems):
-        batch.append(line)
+        if line is not None and job["split_sentences"]:
+            batch.extend(text_files.split_sentences(line))
+        else:
+            batch.append(line)
         if len(batch) >= _LINES_PER_BATCH:
             flush(batch)
             batch = []

@@ -13,6 +13,7 @@ Example:
 
 import dataclasses
 import os
+import re
 
 import tensorflow as tf
 
@@ -23,6 +24,12 @@ from keras_electra.errors import DataError, UsageError
 MAX_LINE_BYTES = 1 << 20
 
 _GLOB_CHARS = set("*?[")
+
+# A sentence ends at . ! or ? (closing quotes or brackets may follow) before white space
+# and what looks like the start of a sentence: an upper-case letter, a digit, an opening
+# quote or bracket. Abbreviations before a capital ("Mr. Smith") are split too: the
+# packer joins consecutive sentences again, so such a cut only moves the A/B boundary.
+_SENTENCE_END = re.compile(r"([.!?]+[\"'\u201d\u2019)\]]*)\s+(?=[\"'\u201c\u2018(\[]?[A-Z0-9])")
 
 
 def expand_inputs(patterns):
@@ -61,6 +68,20 @@ def expand_inputs(patterns):
                 seen.add(path)
                 files.append(path)
     return files
+
+
+def split_sentences(line):
+    """Splits a line (a paragraph, a whole article) into sentences at final punctuation.
+
+    The original ELECTRA expects one sentence a line and cuts any longer line at
+    max_seq_length; text with a paragraph or an article a line would lose most of its
+    tokens. This rule is deliberately simple (no language model, no abbreviation list).
+
+    Example:
+    >>> split_sentences('He left. "Why?" she asked. It was 5 p.m. on Monday.')
+    ['He left.', '"Why?" she asked.', 'It was 5 p.m. on Monday.']
+    """
+    return [part for part in _SENTENCE_END.sub("\\1\n", line).split("\n") if part]
 
 
 def file_size(path):

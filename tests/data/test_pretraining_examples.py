@@ -73,7 +73,10 @@ def test_manifest_describes_the_data(prepared, corpus, vocab_path):
     assert manifest["stats"]["documents"] == 120
     assert manifest["problems"] == {}
     assert sorted(os.listdir(prepared)) == sorted(
-        [s["file"] for s in manifest["shards"]] + ["manifest.json"])
+        [s["file"] for s in manifest["shards"]]
+        + ["manifest.json", "vocab.txt", "vocab.txt.json"])
+    with open(os.path.join(prepared, "vocab.txt"), "rb") as copy, open(vocab_path, "rb") as f:
+        assert copy.read() == f.read()  # pretrain reads the vocabulary from the data.
 
 
 def test_same_output_whatever_the_worker_count(news_sample, news_vocab, tmp_path):
