@@ -241,10 +241,13 @@ def pretrain(
     preset=None,
     verbose=1,
     extra_callbacks=(),
+    stop_early_ok=False,
 ):
     """Pre-trains (or resumes pre-training) and writes the model folder `output_dir`.
 
     Returns the Keras `History` of this call (None when the run had already finished).
+    `extra_callbacks` may stop training early (demo's time budget) only with
+    `stop_early_ok`; the model folder then holds the weights of the last step.
 
     Example:
     >>> config, _ = resolve_config("data/", preset="tiny")            # doctest: +SKIP
@@ -278,10 +281,6 @@ def pretrain(
     )
     resuming = _check_or_write_run(output_dir, settings)
     checkpoints = os.path.join(output_dir, CHECKPOINT_DIR)
-    epochs = math.ceil(steps / checkpoint_every)
-    done = min(steps, _completed_epochs(checkpoints) * checkpoint_every)
-    if resuming and done:
-        print(f"Resuming {output_dir} at step {done} of {steps}.")
 
     # Seeds the initialization and the dropout seed generators; masking and sampling
     # are a function of (seed, step, example) inside the pretrainer.
@@ -294,6 +293,17 @@ def pretrain(
         optimizer=pretraining_optimizer(learning_rate, steps, warmup_steps),
         jit_compile=jit_compile,
     )
+    # Keras's own resume: weights + optimizer state (its iterations drive the
+    # schedule) + noise_step, saved at the end of every epoch of K steps.
+    backup = keras.callbacks.BackupAndRestore(checkpoints, save_freq="epoch",
+                                              delete_checkpoint=False)
+    seeds = SeedGeneratorBackup(os.path.join(checkpoints, SEED_STATE_FILE))
+    for callback in (backup, seeds):  # Restore now (fit does it again) to learn the step.
+        callback.set_model(pretrainer)
+        callback.on_train_begin()
+    done = int(pretrainer.optimizer.iterations.numpy())
+    if resuming and done:
+        print(f"Resuming {output_dir} at step {done} of {steps}.")
     # The same seeded order every time; a resumed run skips the batches it already
     # trained on, so it sees exactly what an uninterrupted run would (skipping costs
     # a read of those records, far less than training on them).
@@ -301,28 +311,27 @@ def pretrain(
     dataset = dataset.skip(done)
 
     callbacks = [
-        # Keras's own resume: weights + optimizer state (iterations drive the
-        # schedule) + noise_step, at the end of every epoch of K steps.
-        keras.callbacks.BackupAndRestore(checkpoints, save_freq="epoch",
-                                         delete_checkpoint=False),
-        SeedGeneratorBackup(os.path.join(checkpoints, SEED_STATE_FILE)),
+        backup,
+        seeds,
         StopAtStep(steps),
         keras.callbacks.TensorBoard(os.path.join(output_dir, LOG_DIR)),
         *extra_callbacks,
     ]
     history = None
     if done < steps:
+        # BackupAndRestore starts fit at the saved epoch count; StopAtStep ends it at
+        # exactly `steps` (an epoch cut short by --minutes counts as a whole one).
+        epochs = _completed_epochs(checkpoints) + math.ceil((steps - done) / checkpoint_every)
         history = pretrainer.fit(
             dataset, epochs=epochs, steps_per_epoch=checkpoint_every,
             callbacks=callbacks, verbose=verbose,
+            shuffle=False,  # The dataset shuffles, seeded; Keras would only warn.
         )
-    else:
-        # Finished already: restore the last checkpoint to (re)write the model folder.
-        callbacks[0].set_model(pretrainer)
-        callbacks[0].on_train_begin()
     trained = int(pretrainer.optimizer.iterations.numpy())
-    if trained != steps:
+    if trained < steps and not stop_early_ok:
         raise RuntimeError(f"training ended at step {trained}, not {steps}.")
+    if trained < steps:
+        print(f"Stopped at step {trained} of {steps}; run again to go on from there.")
     save_model_folder(output_dir, config, pretrainer.discriminator, pretrainer.generator,
                       vocab_file=vocab)
     if os.path.exists(settings_path(vocab)):  # How the text is normalized, for finetune.

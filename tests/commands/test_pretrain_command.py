@@ -1,0 +1,140 @@
+"""`keras-electra pretrain` end to end: model folder, exact resume, --init-from, refusals.
+
+Runs are a few steps of the tiny preset without XLA (compiling dominates otherwise); the
+checks are equalities of weights, which hold whatever the number of steps.
+"""
+
+import json
+import os
+
+import keras
+import numpy as np
+import pytest
+
+from keras_electra.cli import main
+from keras_electra.commands import pretrain as pretrain_command
+from keras_electra.config import ElectraConfig
+from keras_electra.data import read_manifest
+from keras_electra.model_folder import load_config, load_discriminator, load_pretrainer
+
+STEPS, EVERY, BATCH = 5, 2, 4
+
+
+def pretrain_args(data, output, *extra):
+    return ["pretrain", "--data", data, "--output", str(output), "--steps", str(STEPS),
+            "--batch-size", str(BATCH), "--checkpoint-every", str(EVERY), "--no-jit",
+            *extra]
+
+
+def weights(model_dir):
+    pretrainer = load_pretrainer(model_dir)
+    return [w.numpy() for w in pretrainer.weights]
+
+
+@pytest.fixture(scope="module")
+def uninterrupted(prepared, tmp_path_factory):
+    output = tmp_path_factory.mktemp("runs") / "uninterrupted"
+    assert main(pretrain_args(prepared, output, "--preset", "tiny")) == 0
+    return str(output)
+
+
+def test_writes_a_model_folder_that_later_commands_read(uninterrupted, prepared):
+    names = set(os.listdir(uninterrupted))
+    assert {"config.json", "vocab.txt", "vocab.txt.json", "discriminator.weights.h5",
+            "generator.weights.h5", "run.json", "checkpoints", "logs"} <= names
+    config = load_config(uninterrupted)
+    manifest = read_manifest(prepared)
+    assert config.vocab_size == manifest["vocab_size"]
+    assert config.max_seq_length == 32 and config.hidden_size == 64  # data + tiny preset
+    assert config.mask_token_id == manifest["special_token_ids"]["mask_token_id"]
+    assert load_discriminator(uninterrupted).encoder is not None
+    with open(os.path.join(uninterrupted, "checkpoints", "training_metadata.json")) as f:
+        assert json.load(f)["epoch"] == 3  # ceil(5 / 2) epochs, the last one cut at 1 step
+    events = os.listdir(os.path.join(uninterrupted, "logs", "train"))
+    assert any(name.startswith("events.out.tfevents") for name in events)
+
+
+class Crash(keras.callbacks.Callback):
+    """Stands for a killed job: fails after the first checkpoint was written."""
+
+    def on_epoch_end(self, epoch, logs=None):
+        raise KeyboardInterrupt
+
+
+def test_a_resumed_run_ends_where_an_uninterrupted_one_does(uninterrupted, prepared,
+                                                             tmp_path, capsys):
+    output = str(tmp_path / "resumed")
+    config, _ = pretrain_command.resolve_config(prepared, preset="tiny")
+    with pytest.raises(KeyboardInterrupt):
+        pretrain_command.pretrain(prepared, config, output, steps=STEPS, batch_size=BATCH,
+                                  checkpoint_every=EVERY, jit_compile=False, preset="tiny",
+                                  extra_callbacks=[Crash()])
+    assert not os.path.exists(os.path.join(output, "config.json"))  # no model folder yet
+    capsys.readouterr()
+    assert main(pretrain_args(prepared, output, "--preset", "tiny")) == 0
+    assert f"at step {EVERY} of {STEPS}" in capsys.readouterr().out
+    # Same data order, masks, samples, dropout and optimizer state: the same weights.
+    for resumed, straight in zip(weights(output), weights(uninterrupted)):
+        np.testing.assert_array_equal(resumed, straight)
+
+
+def test_running_a_finished_run_again_trains_nothing(uninterrupted, prepared, capsys):
+    before = weights(uninterrupted)
+    assert main(pretrain_args(prepared, uninterrupted, "--preset", "tiny")) == 0
+    for again, first in zip(weights(uninterrupted), before):
+        np.testing.assert_array_equal(again, first)
+
+
+def test_init_from_starts_from_the_model_folder(uninterrupted, prepared, tmp_path):
+    output = tmp_path / "continued"
+    # A zero learning rate (weight decay is scaled by it too) leaves the weights as loaded.
+    assert main(pretrain_args(prepared, output, "--init-from", uninterrupted,
+                              "--learning-rate", "0")) == 0
+    assert load_config(str(output)) == load_config(uninterrupted)
+    for continued, start in zip(weights(str(output)), weights(uninterrupted)):
+        np.testing.assert_array_equal(continued, start)
+
+
+def refusal(capsys, argv):
+    assert main(argv) == 2
+    message = capsys.readouterr().err.strip()
+    assert len(message.splitlines()) == 1, message
+    return message
+
+
+def test_a_config_that_disagrees_with_the_data_is_refused(prepared, tmp_path, capsys):
+    config_file = tmp_path / "config.json"
+    ElectraConfig.preset("tiny", vocab_size=999).to_json(str(config_file))
+    message = refusal(capsys, pretrain_args(prepared, tmp_path / "out", "--config",
+                                            str(config_file)))
+    assert "vocab_size=999" in message and "vocab_size=" in message
+    assert not os.path.exists(tmp_path / "out")
+
+
+def test_a_partial_config_takes_the_rest_from_the_data(prepared, tmp_path):
+    config_file = tmp_path / "config.json"
+    config_file.write_text(json.dumps({"hidden_size": 32, "num_heads": 2, "num_layers": 1,
+                                       "embedding_size": 16, "intermediate_size": 64}))
+    config, _ = pretrain_command.resolve_config(prepared, config_path=str(config_file))
+    assert config.hidden_size == 32 and config.max_seq_length == 32
+    assert config.vocab_size == read_manifest(prepared)["vocab_size"]
+
+
+def test_an_output_holding_another_run_is_refused(uninterrupted, prepared, capsys):
+    message = refusal(capsys, pretrain_args(prepared, uninterrupted, "--preset", "tiny",
+                                            "--seed", "1"))
+    assert "another run" in message and "seed" in message
+    message = refusal(capsys, pretrain_args(prepared, uninterrupted, "--preset", "small"))
+    assert "config.generator_hidden_size" in message  # names the fields that differ
+
+
+def test_bad_invocations_are_refused(prepared, tmp_path, capsys):
+    assert "exactly one of" in refusal(capsys, pretrain_args(prepared, tmp_path / "a"))
+    assert "exactly one of" in refusal(capsys, pretrain_args(
+        prepared, tmp_path / "b", "--preset", "tiny", "--config", "x.json"))
+    foreign = tmp_path / "foreign"
+    foreign.mkdir()
+    (foreign / "notes.txt").write_text("mine")
+    assert "not empty" in refusal(capsys, pretrain_args(prepared, foreign, "--preset", "tiny"))
+    assert "manifest.json" in refusal(capsys, pretrain_args(str(tmp_path), tmp_path / "c",
+                                                            "--preset", "tiny"))
