@@ -25,7 +25,7 @@ def test_demo_runs_the_whole_path(tmp_path, capsys):
     output = tmp_path / "demo"
     assert main(["demo", "--output", str(output), "--steps", "4", "--epochs", "2",
                  "--batch-size", "8", "--corpus-mb", "0.1", "--vocab-size", "300",
-                 "--max-seq-length", "32", "--no-jit"]) == 0
+                 "--max-seq-length", "32"]) == 0
     out = capsys.readouterr().out
     assert "disc_auc" in out and str(output / "model") in out
     model = str(output / "model")
