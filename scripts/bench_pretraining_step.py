@@ -1,0 +1,120 @@
+"""Benchmark: ELECTRA pre-training step throughput and model-FLOPs utilization (MFU).
+
+    python scripts/bench_pretraining_step.py [--preset small] [--batch-size 32]
+        [--seq-len 128] [--steps 10]
+
+MFU = achieved FLOP/s of whole training steps / this machine's float32 matmul FLOP/s,
+both measured in the same run. Training FLOPs are counted as 6 x (dense parameters used
+per token) x tokens for both models, plus attention (QK^T and AV: 12 x S^2 x H per layer
+and sequence), plus the generator head (dense and vocabulary projection) at the masked
+positions only. Masking, sampling, losses and the optimizer are not counted (they are
+overhead, which MFU is meant to expose).
+"""
+
+import argparse
+import time
+
+import numpy as np
+
+import keras_electra  # noqa: F401  (TensorFlow backend first)
+import tensorflow as tf
+
+from keras_electra import ElectraConfig, ElectraPretrainer, pretraining_optimizer
+
+
+def matmul_flops_per_second(n=2048, repeats=20):
+    a = tf.random.normal([n, n])
+    b = tf.random.normal([n, n])
+    matmul = tf.function(lambda a, b: tf.matmul(a, b), jit_compile=True)
+    matmul(a, b).numpy()
+    start = time.perf_counter()
+    for _ in range(repeats):
+        c = matmul(a, b)
+    c.numpy()
+    return 2 * n**3 * repeats / (time.perf_counter() - start)
+
+
+def encoder_flops_per_token(hidden, ffn, layers, embedding, seq_len):
+    """Training FLOPs per token of one encoder (forward 2x, backward 4x)."""
+    dense = layers * (4 * hidden * hidden + 2 * hidden * ffn)
+    if embedding != hidden:
+        dense += embedding * hidden
+    attention = layers * 12 * seq_len * hidden  # 2 matmuls of S x S x H, x3 for training
+    return 6 * dense + attention
+
+
+def training_flops_per_step(config, batch_size, seq_len):
+    c = config
+    tokens = batch_size * seq_len
+    disc = encoder_flops_per_token(
+        c.hidden_size, c.intermediate_size, c.num_layers, c.embedding_size, seq_len
+    )
+    disc += 6 * (c.hidden_size * c.hidden_size + c.hidden_size)  # RTD head
+    gen = encoder_flops_per_token(
+        c.generator_hidden_size,
+        c.generator_intermediate_size,
+        c.num_layers,
+        c.embedding_size,
+        seq_len,
+    )
+    masked = batch_size * c.max_predictions_per_seq
+    gen_head = 6 * masked * (c.generator_hidden_size * c.embedding_size + c.embedding_size * c.vocab_size)
+    return tokens * (disc + gen) + gen_head
+
+
+def batch(config, batch_size, seq_len, seed=0):
+    rng = np.random.default_rng(seed)
+    ids = rng.integers(1000, config.vocab_size, size=(batch_size, seq_len)).astype("int32")
+    ids[:, 0] = config.cls_token_id
+    ids[:, seq_len // 2] = config.sep_token_id
+    ids[:, -1] = config.sep_token_id
+    segments = np.zeros_like(ids)
+    segments[:, seq_len // 2 + 1 :] = 1
+    return {"token_ids": ids, "segment_ids": segments, "padding_mask": np.ones_like(ids)}
+
+
+def time_steps(config, data, steps, jit_compile):
+    pretrainer = ElectraPretrainer(config, seed=0)
+    pretrainer.compile(
+        optimizer=pretraining_optimizer(5e-4, total_steps=10_000, warmup_steps=100),
+        jit_compile=jit_compile,
+    )
+    dataset = tf.data.Dataset.from_tensors(data).repeat().prefetch(2)
+    start = time.perf_counter()
+    pretrainer.fit(dataset, steps_per_epoch=2, epochs=1, verbose=0)  # trace + compile
+    compile_seconds = time.perf_counter() - start
+    start = time.perf_counter()
+    pretrainer.fit(dataset, steps_per_epoch=steps, epochs=1, verbose=0)
+    return (time.perf_counter() - start) / steps, compile_seconds
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--preset", default="small")
+    parser.add_argument("--batch-size", type=int, default=32)
+    parser.add_argument("--seq-len", type=int, default=128)
+    parser.add_argument("--steps", type=int, default=10)
+    args = parser.parse_args()
+
+    config = ElectraConfig.preset(args.preset, max_seq_length=args.seq_len)
+    data = batch(config, args.batch_size, args.seq_len)
+    flops = training_flops_per_step(config, args.batch_size, args.seq_len)
+    peak = matmul_flops_per_second()
+    print(f"preset {args.preset}, batch {args.batch_size} x {args.seq_len}, threads: "
+          f"{tf.config.threading.get_intra_op_parallelism_threads() or 'default'}")
+    print(f"matmul peak (float32, 2048^3): {peak / 1e9:.1f} GFLOP/s")
+    print(f"model FLOPs per training step: {flops / 1e9:.1f} GFLOP")
+    for jit in (True, False):
+        seconds, compile_seconds = time_steps(config, data, args.steps, jit)
+        achieved = flops / seconds
+        print(
+            f"jit_compile={jit!s:5}: {seconds * 1e3:7.1f} ms/step, "
+            f"{args.batch_size / seconds:6.1f} sequences/s, {achieved / 1e9:6.1f} GFLOP/s, "
+            f"MFU {achieved / peak:5.1%} (first 2 steps incl. compile: {compile_seconds:.1f} s)"
+        )
+    peak_after = matmul_flops_per_second()
+    print(f"matmul peak again at the end: {peak_after / 1e9:.1f} GFLOP/s")
+
+
+if __name__ == "__main__":
+    main()
