@@ -45,37 +45,3 @@ def real_data_dir():
         pytest.skip(f"fetch_data.py failed: {result.stderr.strip()[-300:]}")
     return folder
 
-
-def synthetic_language(num_sequences, seq_len, config, num_topics=8, seed=0, sample_seed=0):
-    """Sequences of a small language with structure a model can learn.
-
-    The language has `num_topics` topics; a topic fixes the word at every
-    position (a template of random words). A sequence picks a topic, a length
-    and a place for the segment break: [CLS] A [SEP] B [SEP] then padding. So a
-    masked word follows from its position and the topic, which the other words
-    reveal (the generator can learn it), and a wrong replacement contradicts
-    them (the discriminator can spot it). `seed` fixes the language,
-    `sample_seed` the sequences drawn from it. Returns a dict of int32 numpy
-    arrays (`token_ids`, `segment_ids`, `padding_mask`).
-    """
-    import numpy as np
-
-    first_word = max(config.special_token_ids_values()) + 1
-    templates = np.random.default_rng(seed).integers(
-        first_word, config.vocab_size, size=(num_topics, seq_len)
-    )
-    rng = np.random.default_rng([seed, sample_seed])
-    ids = np.zeros((num_sequences, seq_len), "int32")
-    segments = np.zeros_like(ids)
-    mask = np.zeros_like(ids)
-    for i in range(num_sequences):
-        length = rng.integers(seq_len // 2, seq_len + 1)
-        split = rng.integers(3, length - 2)
-        row = templates[rng.integers(num_topics), :length].copy()
-        row[0], row[split], row[length - 1] = (
-            config.cls_token_id, config.sep_token_id, config.sep_token_id
-        )
-        ids[i, :length] = row
-        segments[i, split + 1 : length] = 1
-        mask[i, :length] = 1
-    return {"token_ids": ids, "segment_ids": segments, "padding_mask": mask}

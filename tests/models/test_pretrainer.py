@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 import tensorflow as tf
 
-from conftest import synthetic_language
+from synthetic_language import synthetic_language
 from keras_electra import ElectraConfig, ElectraPretrainer, pretraining_optimizer
 
 # Dropout draws from Keras's own per-replica seed stream, which differs between
