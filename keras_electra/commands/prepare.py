@@ -78,7 +78,12 @@ def run(args):
         print(f"keras-electra: note: {stats['short_documents']} document(s) shorter than "
               "5 tokens became short examples.")
     cut = stats["truncated_tokens"] / max(1, stats["tokens"])
-    if cut > _TRUNCATION_WARNING:
+    if cut > _TRUNCATION_WARNING and args.split_sentences:
+        print(
+            f"keras-electra: note: {cut:.0%} of the tokens were cut: sentences that "
+            "overflow an example are cut, as in the original (and very long ones)."
+        )
+    elif cut > _TRUNCATION_WARNING:
         print(
             f"keras-electra: warning: {cut:.0%} of the tokens were cut from over-long "
             f"lines (sentences longer than an example); for more data per example, put "
