@@ -2,7 +2,7 @@
 # Pre-trains a tiny ELECTRA on the fetched news text, then compares it with random
 # initialization on BBC News and Brown POS (issue 4, item 7). Run from the project root:
 #
-#     bash scripts/pretrain_news_tiny.sh [WORK_DIR] [STEPS]
+#     bash scripts/pretrain_news_tiny.sh [WORK_DIR] [STEPS]     (with the venv on PATH)
 #
 # On a shared 2-core CPU: vocab ~1 min, prepare ~1 min, pretrain ~25 min (6000 steps at ~0.2 s) (XLA off:
 # this model's step is many times slower under XLA on CPU), comparison ~30 min.
