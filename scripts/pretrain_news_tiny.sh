@@ -4,8 +4,12 @@
 #
 #     bash scripts/pretrain_news_tiny.sh [WORK_DIR] [STEPS]     (with the venv on PATH)
 #
-# On a shared 2-core CPU: vocab ~1 min, prepare ~1 min, pretrain ~25 min (6000 steps at ~0.2 s) (XLA off:
-# this model's step is many times slower under XLA on CPU), comparison ~30 min.
+# Measured on a shared 2-core CPU (2026-11-26): vocab 16 s, prepare 10 s (21,707
+# examples of 128 tokens; 15% of tokens cut by the packing rule, 84% without
+# --split-sentences), pretrain 6000 steps in 29 min (205-318 ms/step; XLA off: this
+# model's step is many times slower under XLA on CPU), comparison 8 min. Result
+# (median of 3 seeds, dev accuracy): BBC News 0.526 pre-trained vs 0.229 random;
+# Brown POS 0.626 pre-trained vs 0.768 random (see the closing note of issue 4).
 # Re-running resumes where it stopped (vocab/prepare are skipped when done,
 # pretrain resumes from its last checkpoint).
 set -euo pipefail
