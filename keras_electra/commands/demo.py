@@ -87,7 +87,7 @@ def run(args):
           f"-> {data} ({time.time() - start:.0f} s so far)")
 
     config, _ = pretrain_command.resolve_config(data, preset="tiny")
-    jit = _accelerator_present() if args.jit is None else args.jit
+    jit = pretrain_command.accelerator_present() if args.jit is None else args.jit
     callbacks = [StopAfterMinutes(args.minutes)] if args.minutes else []
     history = pretrain_command.pretrain(
         data, config, model, steps=args.steps, batch_size=args.batch_size,
@@ -101,14 +101,6 @@ def run(args):
     print(f"Done in {(time.time() - start) / 60:.1f} min. The model folder is {model}: "
           f"keras-electra finetune --model {model} ...; "
           f"TensorBoard: tensorboard --logdir {model}/logs")
-
-
-def _accelerator_present():
-    # On a 2-core CPU the tiny pretrainer's step took 1025 ms with XLA and 59 ms
-    # without (batch 32 x 64; dropout and the masking run slowly under XLA on CPU).
-    import tensorflow as tf
-
-    return bool(tf.config.list_physical_devices("GPU") or tf.config.list_physical_devices("TPU"))
 
 
 def print_summary(history, vocab_size):

@@ -17,6 +17,7 @@ Example:
 import functools
 import hashlib
 import json
+import os
 import sys
 import time
 import uuid
@@ -219,6 +220,9 @@ def write_vocabulary(vocab, path, *, lowercase=True, strip_accents=True, overwri
 def _write_atomically(path, text):
     # Write beside the target, then rename: a crash never leaves half a vocabulary.
     temporary = f"{path}.tmp-{uuid.uuid4().hex}"
+    folder = os.path.dirname(path)
+    if folder:
+        tf.io.gfile.makedirs(folder)
     with tf.io.gfile.GFile(temporary, "w") as f:
         f.write(text)
     tf.io.gfile.rename(temporary, path, overwrite=True)

@@ -102,3 +102,12 @@ def test_vocabulary_from_real_news_covers_it(news_sample, news_vocab):
         lines = [line for line in f.read().splitlines() if line][:50]
     ids = [i for row in tokenizer(tf.constant(lines)) for i in row]
     assert sum(i == 1 for i in ids) / len(ids) < 0.005  # Almost no [UNK] on the text it was learned from.
+
+
+def test_write_vocabulary_creates_missing_folders(tmp_path):
+    from keras_electra.data.vocab import read_vocabulary, write_vocabulary
+
+    path = tmp_path / "a" / "b" / "vocab.txt"
+    tokens = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "a", "##b"]
+    write_vocabulary(tokens, str(path), lowercase=True, strip_accents=True)
+    assert read_vocabulary(str(path)) == tokens
