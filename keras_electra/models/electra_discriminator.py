@@ -2,11 +2,11 @@
 
 import keras
 
-from keras_electra.models.electra_encoder import ElectraEncoder, truncated_normal
+from keras_electra.models.electra_encoder import EncoderHeadModel, truncated_normal
 
 
 @keras.saving.register_keras_serializable(package="keras_electra")
-class ElectraDiscriminator(keras.Model):
+class ElectraDiscriminator(EncoderHeadModel):
     """An encoder plus dense(hidden, GELU) then dense(1): one logit a token.
 
     A positive logit means "this token was replaced by the generator". The
@@ -42,16 +42,3 @@ class ElectraDiscriminator(keras.Model):
         logits = keras.layers.Reshape((-1,), dtype=policy, name="squeeze")(x)
         super().__init__(inputs=inputs, outputs=logits, dtype=dtype, **kwargs)
         self.encoder = encoder
-
-    def get_config(self):
-        return {
-            "name": self.name,
-            "trainable": self.trainable,
-            "encoder": keras.layers.serialize(self.encoder),
-        }
-
-    @classmethod
-    def from_config(cls, config):
-        config = dict(config)
-        config["encoder"] = keras.layers.deserialize(config["encoder"])
-        return cls(**config)

@@ -186,3 +186,24 @@ class ElectraEncoder(keras.Model):
             name=f"{role}_encoder",
             **kwargs,
         )
+
+
+class EncoderHeadModel(keras.Model):
+    """Base of the models made of one `ElectraEncoder` and a head.
+
+    Their only constructor argument is the encoder, so one `get_config` /
+    `from_config` pair serves them all.
+    """
+
+    def get_config(self):
+        return {
+            "name": self.name,
+            "trainable": self.trainable,
+            "encoder": keras.layers.serialize(self.encoder),
+        }
+
+    @classmethod
+    def from_config(cls, config):
+        config = dict(config)
+        config["encoder"] = keras.layers.deserialize(config["encoder"])
+        return cls(**config)

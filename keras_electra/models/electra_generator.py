@@ -3,11 +3,11 @@
 import keras
 import keras_hub
 
-from keras_electra.models.electra_encoder import ElectraEncoder, truncated_normal
+from keras_electra.models.electra_encoder import EncoderHeadModel, truncated_normal
 
 
 @keras.saving.register_keras_serializable(package="keras_electra")
-class ElectraGenerator(keras.Model):
+class ElectraGenerator(EncoderHeadModel):
     """An encoder plus BERT's MLM head, evaluated at the masked positions only.
 
     The head is keras-hub's `MaskedLMHead`: dense to the embedding size with
@@ -45,16 +45,3 @@ class ElectraGenerator(keras.Model):
         )(sequence, mask_positions=inputs["masked_positions"])
         super().__init__(inputs=inputs, outputs=logits, dtype=dtype, **kwargs)
         self.encoder = encoder
-
-    def get_config(self):
-        return {
-            "name": self.name,
-            "trainable": self.trainable,
-            "encoder": keras.layers.serialize(self.encoder),
-        }
-
-    @classmethod
-    def from_config(cls, config):
-        config = dict(config)
-        config["encoder"] = keras.layers.deserialize(config["encoder"])
-        return cls(**config)
