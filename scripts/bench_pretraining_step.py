@@ -17,6 +17,7 @@ import time
 import numpy as np
 
 import keras_electra  # noqa: F401  (TensorFlow backend first)
+import keras
 import tensorflow as tf
 
 from keras_electra import ElectraConfig, ElectraPretrainer, pretraining_optimizer
@@ -77,7 +78,27 @@ def batch(config, batch_size, seq_len, seed=0):
     return {"token_ids": ids, "segment_ids": segments, "padding_mask": np.ones_like(ids)}
 
 
+class StepTimes(keras.callbacks.Callback):
+    """Wall time of each training batch as `fit` runs it (start-up left out)."""
+
+    def __init__(self):
+        super().__init__()
+        self.seconds = []
+
+    def on_train_batch_begin(self, batch, logs=None):
+        self._start = time.perf_counter()
+
+    def on_train_batch_end(self, batch, logs=None):
+        self.seconds.append(time.perf_counter() - self._start)
+
+
 def time_steps(config, data, steps, jit_compile):
+    """Median seconds of a training step inside `fit`, and the first two steps' time.
+
+    The median over steady-state batches, not the whole `fit` call divided by the steps:
+    a new `fit` call sets up its iterator and callbacks, which would count as seconds
+    a step with few steps.
+    """
     pretrainer = ElectraPretrainer(config, seed=0)
     pretrainer.compile(
         optimizer=pretraining_optimizer(5e-4, total_steps=10_000, warmup_steps=100),
@@ -87,9 +108,50 @@ def time_steps(config, data, steps, jit_compile):
     start = time.perf_counter()
     pretrainer.fit(dataset, steps_per_epoch=2, epochs=1, verbose=0)  # trace + compile
     compile_seconds = time.perf_counter() - start
-    start = time.perf_counter()
-    pretrainer.fit(dataset, steps_per_epoch=steps, epochs=1, verbose=0)
-    return (time.perf_counter() - start) / steps, compile_seconds
+    times = StepTimes()
+    pretrainer.fit(dataset, steps_per_epoch=steps, epochs=1, verbose=0, callbacks=[times])
+    return float(np.median(times.seconds)), compile_seconds
+
+
+def step_breakdown(config, data, repeats=5):
+    """Milliseconds of the parts of a (non-XLA) step: where the time outside matmuls goes.
+
+    forward with and without dropout, forward + backward with and without dropout
+    (the difference is dropout's random numbers), and the optimizer update alone.
+    """
+    results = {}
+    for dropout in (config.dropout, 0.0):
+        model = ElectraPretrainer(config.replace(dropout=dropout), seed=0)
+        model.compile(optimizer=pretraining_optimizer(5e-4, total_steps=10_000, warmup_steps=100))
+        model(data)
+        variables = model.trainable_variables
+        model.optimizer.build(variables)
+
+        @tf.function
+        def forward():
+            return model.objective_losses(model(data, training=True))["loss"]
+
+        @tf.function
+        def forward_backward():
+            with tf.GradientTape() as tape:
+                loss = model.objective_losses(model(data, training=True))["loss"]
+            return [tf.convert_to_tensor(g) for g in tape.gradient(loss, variables)]
+
+        zeros = [tf.zeros_like(v) for v in variables]
+
+        @tf.function
+        def update():
+            model.optimizer.apply_gradients(zip(zeros, variables))
+
+        for name, fn in (("forward", forward), ("forward+backward", forward_backward),
+                         ("optimizer update", update)):
+            fn()
+            start = time.perf_counter()
+            for _ in range(repeats):
+                out = fn()
+            tf.nest.map_structure(lambda t: t.numpy() if hasattr(t, "numpy") else t, out)
+            results[f"{name}, dropout {dropout}"] = (time.perf_counter() - start) / repeats * 1e3
+    return results
 
 
 def main():
@@ -98,6 +160,9 @@ def main():
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--seq-len", type=int, default=128)
     parser.add_argument("--steps", type=int, default=10)
+    parser.add_argument("--breakdown", action="store_true",
+                        help="also time the parts of the step (forward, backward, dropout, "
+                        "optimizer).")
     args = parser.parse_args()
 
     config = ElectraConfig.preset(args.preset, max_seq_length=args.seq_len)
@@ -116,6 +181,9 @@ def main():
             f"{args.batch_size / seconds:6.1f} sequences/s, {achieved / 1e9:6.1f} GFLOP/s, "
             f"MFU {achieved / peak:5.1%} (first 2 steps incl. compile: {compile_seconds:.1f} s)"
         )
+    if args.breakdown:
+        for name, ms in step_breakdown(config, data).items():
+            print(f"{name:>32}: {ms:7.1f} ms")
     peak_after = matmul_flops_per_second()
     print(f"matmul peak again at the end: {peak_after / 1e9:.1f} GFLOP/s")
 
