@@ -18,12 +18,13 @@ and 0.79 (no_mlm_into_shared), while mlm_accuracy is 0.047 (joint) and 0.046
 (no_mlm_into_shared).
 
 What this does and does not show (later runs, same data and steps):
-- Not a defect of the shared embeddings: `own_embeddings` ends at 0.54 too, and scripts/reference_pretraining_torch.py (transformers' PyTorch
-  ELECTRA, the same recipe) gives the same curve as `joint`: 0.61, 0.70, 0.56, 0.55.
+- Not a defect of the shared embeddings: `own_embeddings` ends at 0.54 too, and
+  scripts/reference_pretraining_torch.py (transformers' PyTorch ELECTRA, the same
+  recipe) gives the same curve as `joint`: 0.61, 0.70, 0.56, 0.55.
 - The hard part is context: with `unigram` replacements the discriminator reaches
-  0.52 after 400 steps, 0.52 after 1000 and 0.61 after 4000. Once the generator has learned word
-  frequencies its replacements are as hard to spot, and only context gives them away,
-  which the tiny discriminator learns slowly.
+  0.52 after 400 steps, 0.52 after 1000 and 0.61 after 4000. Once the generator has
+  learned word frequencies its replacements are as hard to spot, and only context
+  gives them away, which the tiny discriminator learns slowly.
 - The MLM gradient does crowd the rare words' embeddings together. The mean pairwise
   cosine of the 200 rarest tokens' embeddings is 0.77 after `joint`, 0.33 after
   `own_embeddings` (the discriminator's table, which the MLM loss never touches),
