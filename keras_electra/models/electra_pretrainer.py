@@ -116,9 +116,10 @@ class ElectraPretrainer(keras.Model):
     def call(self, inputs, training=False):
         """Runs mask -> generator -> sample -> discriminator on a batch.
 
-        Returns a dict: `masked_positions`, `masked_weights`, `masked_lm_ids`,
-        `mlm_logits` [batch, n_slots, vocab], `sampled_ids`, `disc_token_ids`,
-        `replaced` (labels) and `disc_logits` [batch, length].
+        Returns a dict: `masked_token_ids` (the generator's input),
+        `masked_positions`, `masked_weights`, `masked_lm_ids`, `mlm_logits`
+        [batch, n_slots, vocab], `sampled_ids`, `disc_token_ids` (the
+        discriminator's input), `replaced` (labels) and `disc_logits` [batch, length].
         """
         config = self.electra_config
         token_ids, segment_ids, padding_mask = (
@@ -173,6 +174,7 @@ class ElectraPretrainer(keras.Model):
             training=training,
         )
         return {
+            "masked_token_ids": masked["masked_token_ids"],
             "masked_positions": masked["masked_positions"],
             "masked_weights": masked["masked_weights"],
             "masked_lm_ids": masked["masked_lm_ids"],
