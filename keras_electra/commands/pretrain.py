@@ -80,9 +80,9 @@ def accelerator_present():
     """True when TensorFlow sees a GPU or TPU.
 
     XLA is the point on accelerators; on CPUs it slows the pre-training step
-    down (small preset, batch 32 x 128, 2 cores: 18.2 s with XLA, 2.7 s
-    without, measured by scripts/bench_pretraining_step.py; dropout's random
-    numbers are the main cost under XLA there).
+    down (small preset, batch 32 x 128, 2 cores: 16.8 s a step with XLA,
+    2.35 s without, measured by scripts/bench_pretraining_step.py; dropout's
+    random numbers are the main cost under XLA there).
     """
     import tensorflow as tf
 
