@@ -124,14 +124,15 @@ def load_generator(path, all_positions=True):
     return mlm_logits_model(generator) if all_positions else generator
 
 
-def load_pretrainer(path, seed=None):
+def load_pretrainer(path, seed=None, dtype=None):
     """An `ElectraPretrainer` with both models restored, for continued pre-training.
 
     The generator's weights are loaded first, then the discriminator's, so the
-    shared embeddings hold the discriminator's copy.
+    shared embeddings hold the discriminator's copy. `dtype`: its Keras dtype
+    policy (the weights are float32 either way).
     """
     config = load_config(path)
-    pretrainer = ElectraPretrainer(config, seed=seed)
+    pretrainer = ElectraPretrainer(config, seed=seed, dtype=dtype)
     generator_weights = _weights_path(path, GENERATOR_WEIGHTS, "generator")
     discriminator_weights = _weights_path(path, DISCRIMINATOR_WEIGHTS, "discriminator")
     pretrainer.generator.load_weights(generator_weights)

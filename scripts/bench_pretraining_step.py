@@ -1,7 +1,8 @@
 """Benchmark: ELECTRA pre-training step throughput and model-FLOPs utilization (MFU).
 
     python scripts/bench_pretraining_step.py [--preset small] [--batch-size 32]
-        [--seq-len 128] [--steps 10] [--breakdown]
+        [--seq-len 128] [--steps 10] [--dtypes float32,mixed_bfloat16] [--jit on,off]
+        [--breakdown]
 
 MFU = achieved FLOP/s of whole training steps / this machine's float32 matmul FLOP/s,
 both measured in the same run. Training FLOPs are counted as 6 x (dense parameters used
@@ -28,10 +29,10 @@ import tensorflow as tf
 from keras_electra import ElectraConfig, ElectraPretrainer, pretraining_optimizer
 
 
-def matmul_flops_per_second(n=2048, repeats=20):
-    """The best float32 matmul rate of this machine, with and without XLA."""
-    a = tf.random.normal([n, n])
-    b = tf.random.normal([n, n])
+def matmul_flops_per_second(n=2048, repeats=20, dtype=tf.float32):
+    """The best matmul rate of this machine in `dtype`, with and without XLA."""
+    a = tf.cast(tf.random.normal([n, n]), dtype)
+    b = tf.cast(tf.random.normal([n, n]), dtype)
     best = 0.0
     for jit in (True, False):
         matmul = tf.function(lambda a, b: tf.matmul(a, b), jit_compile=jit)
@@ -97,14 +98,14 @@ class StepTimes(keras.callbacks.Callback):
         self.seconds.append(time.perf_counter() - self._start)
 
 
-def time_steps(config, data, steps, jit_compile):
+def time_steps(config, data, steps, jit_compile, dtype="float32"):
     """Median seconds of a training step inside `fit`, and the first two steps' time.
 
     The median over steady-state batches, not the whole `fit` call divided by the steps:
     each `fit` call also sets up its iterator and callbacks, and over a few steps that
     set-up inflated the time a step by up to 60%.
     """
-    pretrainer = ElectraPretrainer(config, seed=0)
+    pretrainer = ElectraPretrainer(config, seed=0, dtype=dtype)
     pretrainer.compile(
         optimizer=pretraining_optimizer(5e-4, total_steps=10_000, warmup_steps=100),
         jit_compile=jit_compile,
@@ -165,6 +166,9 @@ def main():
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--seq-len", type=int, default=128)
     parser.add_argument("--steps", type=int, default=10)
+    parser.add_argument("--dtypes", default="float32,mixed_bfloat16",
+                        help="comma-separated Keras dtype policies to time.")
+    parser.add_argument("--jit", default="on,off", help="XLA settings to time: on, off or both.")
     parser.add_argument("--breakdown", action="store_true",
                         help="also time the parts of the step (forward, backward, dropout, "
                         "optimizer).")
@@ -174,18 +178,25 @@ def main():
     data = batch(config, args.batch_size, args.seq_len)
     flops = training_flops_per_step(config, args.batch_size, args.seq_len)
     peak = matmul_flops_per_second()
+    peak_bf16 = matmul_flops_per_second(dtype=tf.bfloat16)
     print(f"preset {args.preset}, batch {args.batch_size} x {args.seq_len}, threads: "
           f"{tf.config.threading.get_intra_op_parallelism_threads() or 'default'}")
     print(f"matmul peak (float32, 2048^3, best of XLA and oneDNN): {peak / 1e9:.1f} GFLOP/s")
+    print(f"matmul peak (bfloat16, same): {peak_bf16 / 1e9:.1f} GFLOP/s")
     print(f"model FLOPs per training step: {flops / 1e9:.1f} GFLOP")
-    for jit in (True, False):
-        seconds, compile_seconds = time_steps(config, data, args.steps, jit)
-        achieved = flops / seconds
-        print(
-            f"jit_compile={jit!s:5}: {seconds * 1e3:7.1f} ms/step, "
-            f"{args.batch_size / seconds:6.1f} sequences/s, {achieved / 1e9:6.1f} GFLOP/s, "
-            f"MFU {achieved / peak:5.1%} (first 2 steps incl. compile: {compile_seconds:.1f} s)"
-        )
+    print("MFU is against the float32 peak, as defined above; for mixed_bfloat16 the "
+          "share of the bfloat16 peak follows in brackets.")
+    for dtype in args.dtypes.split(","):
+        for jit in [j == "on" for j in args.jit.split(",")]:
+            seconds, compile_seconds = time_steps(config, data, args.steps, jit, dtype)
+            achieved = flops / seconds
+            of_bf16 = f" [{achieved / peak_bf16:.1%} of bf16]" if "bfloat16" in dtype else ""
+            print(
+                f"{dtype:>14} jit_compile={jit!s:5}: {seconds * 1e3:7.1f} ms/step, "
+                f"{args.batch_size / seconds:6.1f} sequences/s, {achieved / 1e9:6.1f} GFLOP/s, "
+                f"MFU {achieved / peak:5.1%}{of_bf16} "
+                f"(first 2 steps incl. compile: {compile_seconds:.1f} s)"
+            )
     if args.breakdown:
         for name, ms in step_breakdown(config, data).items():
             print(f"{name:>32}: {ms:7.1f} ms")

@@ -40,5 +40,6 @@ class ElectraDiscriminator(EncoderHeadModel):
         )(x)
         x = keras.layers.Dense(1, kernel_initializer=init, dtype=policy, name="head_logits")(x)
         logits = keras.layers.Reshape((-1,), dtype=policy, name="squeeze")(x)
-        super().__init__(inputs=inputs, outputs=logits, dtype=dtype, **kwargs)
+        super().__init__(inputs=inputs, outputs=logits, **kwargs)
+        self.dtype_policy = keras.dtype_policies.get(dtype or encoder.dtype_policy)
         self.encoder = encoder

@@ -112,9 +112,12 @@ class ElectraEncoder(keras.Model):
                 "padding_mask": padding_mask,
             },
             outputs=x,
-            dtype=dtype,
             **kwargs,
         )
+        if dtype is not None:
+            # A functional model ignores `dtype`; record the policy its layers
+            # use, so that `get_config` (and so a reload) keeps it.
+            self.dtype_policy = keras.dtype_policies.get(dtype)
         self.embeddings = embeddings
         self.vocab_size = vocab_size
         self.hidden_size = hidden_size

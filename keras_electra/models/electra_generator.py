@@ -40,8 +40,12 @@ class ElectraGenerator(EncoderHeadModel):
             intermediate_activation="gelu",
             layer_norm_epsilon=encoder.layer_norm_epsilon,
             kernel_initializer=truncated_normal(encoder.initializer_range),
-            dtype=dtype or encoder.dtype_policy,
+            # float32 even under a mixed policy: the softmax and the sampling
+            # need full-precision logits (keras-hub's head also adds its
+            # float32 bias without casting it).
+            dtype=keras.dtype_policies.get(dtype or encoder.dtype_policy).variable_dtype,
             name="mlm_head",
         )(sequence, mask_positions=inputs["masked_positions"])
-        super().__init__(inputs=inputs, outputs=logits, dtype=dtype, **kwargs)
+        super().__init__(inputs=inputs, outputs=logits, **kwargs)
+        self.dtype_policy = keras.dtype_policies.get(dtype or encoder.dtype_policy)
         self.encoder = encoder

@@ -39,6 +39,10 @@ class ElectraPretrainer(keras.Model):
     Args:
         config: an `ElectraConfig` (or its dict).
         seed: int, seed of the masking and sampling; random if None.
+        dtype: a Keras dtype policy for every layer, e.g. `"mixed_bfloat16"`
+            (matmuls in bfloat16, variables, losses, sampling and metrics in
+            float32, as the original's TPU runs did); None means Keras's
+            global policy (float32 unless set).
 
     Batches are dicts of int32 `token_ids`, `segment_ids`, `padding_mask`,
     [batch, max_seq_length].
@@ -52,9 +56,10 @@ class ElectraPretrainer(keras.Model):
     >>> encoder = pretrainer.discriminator.encoder  # to fine-tune
     """
 
-    def __init__(self, config, seed=None, **kwargs):
+    def __init__(self, config, seed=None, dtype=None, **kwargs):
         kwargs.setdefault("name", "electra_pretrainer")
-        super().__init__(**kwargs)
+        super().__init__(dtype=dtype, **kwargs)
+        policy = self.dtype_policy
         if isinstance(config, dict):
             config = ElectraConfig.from_dict(config)
         self.electra_config = config
@@ -67,14 +72,19 @@ class ElectraPretrainer(keras.Model):
             dropout=config.dropout,
             layer_norm_epsilon=config.layer_norm_epsilon,
             initializer_range=config.initializer_range,
+            dtype=policy,
             name="embeddings",
         )
         self.generator = ElectraGenerator(
-            ElectraEncoder.from_electra_config(config, "generator", self.embeddings),
+            ElectraEncoder.from_electra_config(
+                config, "generator", self.embeddings, dtype=policy
+            ),
             name="generator",
         )
         self.discriminator = ElectraDiscriminator(
-            ElectraEncoder.from_electra_config(config, "discriminator", self.embeddings),
+            ElectraEncoder.from_electra_config(
+                config, "discriminator", self.embeddings, dtype=policy
+            ),
             name="discriminator",
         )
         # Counts forward passes, so every step draws new masks and samples; only
@@ -300,8 +310,12 @@ class ElectraPretrainer(keras.Model):
             "trainable": self.trainable,
             "config": self.electra_config.to_dict(),
             "seed": self.seed,
+            "dtype": keras.dtype_policies.serialize(self.dtype_policy),
         }
 
     @classmethod
     def from_config(cls, config):
+        config = dict(config)
+        if isinstance(config.get("dtype"), dict):
+            config["dtype"] = keras.dtype_policies.deserialize(config["dtype"])
         return cls(**config)

@@ -204,11 +204,13 @@ def test_evaluate_does_not_change_weights():
     assert int(pretrainer.noise_step) == 2  # new masks for every batch
 
 
-def test_learns_a_synthetic_language():
+@pytest.mark.parametrize("dtype", ["float32", "mixed_bfloat16"])
+def test_learns_a_synthetic_language(dtype):
     """A tiny pair learns: the generator far above chance, the discriminator's
     AUC above 0.9 on held-out sequences. As in the paper, the generator is the
     smaller model (a quarter of the width); a generator as wide as the
-    discriminator learns the language first and leaves it nothing to detect."""
+    discriminator learns the language first and leaves it nothing to detect.
+    Mixed precision (bfloat16 matmuls) must clear the same bar."""
     keras.utils.set_random_seed(0)
     config = CONFIG.replace(
         vocab_size=64, max_seq_length=32, embedding_size=32, generator_fraction=0.25
@@ -217,7 +219,7 @@ def test_learns_a_synthetic_language():
     held_out = synthetic_language(512, 32, config, sample_seed=1)
     train_ds = tf.data.Dataset.from_tensor_slices(train).shuffle(4096, seed=0)
     train_ds = train_ds.repeat().batch(32, drop_remainder=True)
-    pretrainer = ElectraPretrainer(config, seed=0)
+    pretrainer = ElectraPretrainer(config, seed=0, dtype=dtype)
     pretrainer.compile(
         optimizer=pretraining_optimizer(3e-3, total_steps=1000, warmup_steps=100),
         jit_compile=True,
