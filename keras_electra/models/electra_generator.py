@@ -40,9 +40,10 @@ class ElectraGenerator(EncoderHeadModel):
             intermediate_activation="gelu",
             layer_norm_epsilon=encoder.layer_norm_epsilon,
             kernel_initializer=truncated_normal(encoder.initializer_range),
-            # float32 even under a mixed policy: the softmax and the sampling
-            # need full-precision logits (keras-hub's head also adds its
-            # float32 bias without casting it).
+            # The head's own policy is float32 even under a mixed one: keras-hub's
+            # head adds its float32 bias without casting, and the loss and the
+            # sampling take float32 logits. (The vocabulary projection itself
+            # runs in the shared embeddings' compute dtype.)
             dtype=keras.dtype_policies.get(dtype or encoder.dtype_policy).variable_dtype,
             name="mlm_head",
         )(sequence, mask_positions=inputs["masked_positions"])

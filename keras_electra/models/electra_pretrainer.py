@@ -40,9 +40,9 @@ class ElectraPretrainer(keras.Model):
         config: an `ElectraConfig` (or its dict).
         seed: int, seed of the masking and sampling; random if None.
         dtype: a Keras dtype policy for every layer, e.g. `"mixed_bfloat16"`
-            (matmuls in bfloat16, variables, losses, sampling and metrics in
-            float32, as the original's TPU runs did); None means Keras's
-            global policy (float32 unless set).
+            (matmuls in bfloat16; variables, logits, losses, sampling and
+            metrics in float32, much as the original's TPU runs did); None
+            means Keras's global policy (float32 unless set).
 
     Batches are dicts of int32 `token_ids`, `segment_ids`, `padding_mask`,
     [batch, max_seq_length].
