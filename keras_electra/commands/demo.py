@@ -1,6 +1,6 @@
 """`keras-electra demo`: the whole pre-training path on text that ships with Python.
 
-    keras-electra demo                      # about 5 minutes on 2 CPU cores
+    keras-electra demo                      # about 3 minutes on 2 CPU cores
     keras-electra demo --output my-demo --minutes 2
 
 Nothing is downloaded: the corpus is the English prose of Python's own documentation
@@ -11,7 +11,7 @@ tiny preset (with XLA on a GPU or TPU). Each epoch prints its metrics: mlm_accur
 far above 1/vocab_size means the generator learned something of the language; disc_auc
 above 0.5 means the discriminator tells replaced tokens from original ones.
 
-Expect disc_auc to peak early, dip, then climb (measured, 3.2 min: 0.61, 0.66, then
+Expect disc_auc to peak early, dip, then climb (measured, 2.7 min: 0.61, 0.66, then
 0.60 -> 0.63 over the last 8 epochs; mlm_accuracy 0.116 against a chance of 0.0005).
 Early on the generator is near random and its samples are rare words, easy to spot;
 within a few hundred steps it learns word frequencies, so a replacement looks like any
