@@ -30,7 +30,7 @@ class ElectraDiscriminator(EncoderHeadModel):
         }
         x = encoder(inputs)
         init = truncated_normal(encoder.initializer_range)
-        policy = dtype or encoder.dtype_policy
+        policy = self.head_policy(encoder, dtype)
         x = keras.layers.Dense(
             encoder.hidden_size,
             activation="gelu",
@@ -40,6 +40,4 @@ class ElectraDiscriminator(EncoderHeadModel):
         )(x)
         x = keras.layers.Dense(1, kernel_initializer=init, dtype=policy, name="head_logits")(x)
         logits = keras.layers.Reshape((-1,), dtype=policy, name="squeeze")(x)
-        super().__init__(inputs=inputs, outputs=logits, **kwargs)
-        self.dtype_policy = keras.dtype_policies.get(dtype or encoder.dtype_policy)
-        self.encoder = encoder
+        super().__init__(inputs, logits, encoder, policy, **kwargs)

@@ -195,8 +195,20 @@ class EncoderHeadModel(keras.Model):
     """Base of the models made of one `ElectraEncoder` and a head.
 
     Their only constructor argument is the encoder, so one `get_config` /
-    `from_config` pair serves them all.
+    `from_config` pair serves them all. Subclasses build their functional graph
+    and hand it here with the encoder and the head's dtype policy.
     """
+
+    def __init__(self, inputs, outputs, encoder, policy, **kwargs):
+        super().__init__(inputs=inputs, outputs=outputs, **kwargs)
+        # A functional model ignores `dtype`; record the policy its layers use.
+        self.dtype_policy = policy
+        self.encoder = encoder
+
+    @staticmethod
+    def head_policy(encoder, dtype=None):
+        """The head's dtype policy: `dtype` if given, else the encoder's."""
+        return keras.dtype_policies.get(dtype or encoder.dtype_policy)
 
     def get_config(self):
         return {

@@ -35,6 +35,7 @@ class ElectraGenerator(EncoderHeadModel):
         sequence = encoder(
             {k: inputs[k] for k in ("token_ids", "segment_ids", "padding_mask")}
         )
+        policy = self.head_policy(encoder, dtype)
         logits = keras_hub.layers.MaskedLMHead(
             token_embedding=encoder.embeddings.token_embedding,
             intermediate_activation="gelu",
@@ -44,9 +45,7 @@ class ElectraGenerator(EncoderHeadModel):
             # head adds its float32 bias without casting, and the loss and the
             # sampling take float32 logits. (The vocabulary projection itself
             # runs in the shared embeddings' compute dtype.)
-            dtype=keras.dtype_policies.get(dtype or encoder.dtype_policy).variable_dtype,
+            dtype=policy.variable_dtype,
             name="mlm_head",
         )(sequence, mask_positions=inputs["masked_positions"])
-        super().__init__(inputs=inputs, outputs=logits, **kwargs)
-        self.dtype_policy = keras.dtype_policies.get(dtype or encoder.dtype_policy)
-        self.encoder = encoder
+        super().__init__(inputs, logits, encoder, policy, **kwargs)
