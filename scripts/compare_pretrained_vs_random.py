@@ -35,9 +35,15 @@ parser.add_argument("--seeds", type=int, default=3)
 parser.add_argument("--train-examples", type=int, default=1000, help="BBC training articles")
 parser.add_argument("--train-sentences", type=int, default=3000, help="Brown POS training sentences")
 parser.add_argument("--dev-sentences", type=int, default=1000)
-parser.add_argument("--epochs", type=int, default=3)
-parser.add_argument("--learning-rate", type=float, default=1e-3)
-parser.add_argument("--max-seq-length", type=int, default=128)
+# The budget, the same for both arms. 3 epochs (the paper's for GLUE) over these small
+# slices leave both arms below a most-frequent-tag lookup on POS (0.855): the score
+# then measures how fast a model memorizes words, not what pre-training taught it.
+# 15 epochs, keeping each run's best dev epoch, let both arms converge; a high rate
+# without layer-wise decay is the setting that suits the random arm best (measured).
+parser.add_argument("--epochs", type=int, default=15)
+parser.add_argument("--learning-rate", type=float, default=3e-3)
+parser.add_argument("--layerwise-decay", type=float, default=1.0)
+parser.add_argument("--max-seq-length", type=int, default=32)
 args = parser.parse_args()
 
 
@@ -76,7 +82,8 @@ def finetune(task, data_dir, arm):
         sys.executable, "-m", "keras_electra.cli", "finetune", "--task", task,
         "--data-dir", data_dir, "--model", args.model, "--output", output,
         "--seeds", str(args.seeds), "--epochs", str(args.epochs),
-        "--learning-rate", str(args.learning_rate), "--max-seq-length", str(args.max_seq_length),
+        "--learning-rate", str(args.learning_rate), "--layerwise-decay", str(args.layerwise_decay),
+        "--max-seq-length", str(args.max_seq_length),
     ] + (["--from-scratch"] if arm == "random" else [])
     print(" ".join(command), flush=True)
     subprocess.run(command, check=True)
