@@ -40,10 +40,12 @@ parser.add_argument("--dev-sentences", type=int, default=1000)
 # then measures how fast a model memorizes words, not what pre-training taught it.
 # 15 epochs, keeping each run's best dev epoch, let both arms converge; a high rate
 # without layer-wise decay is the setting that suits the random arm best (measured).
+# 128 tokens: an article's first 32 tokens say little of its topic (BBC, 15 epochs,
+# 32 tokens: pre-trained 0.818 vs random 0.802; 128 tokens: 0.903 vs 0.838).
 parser.add_argument("--epochs", type=int, default=15)
 parser.add_argument("--learning-rate", type=float, default=3e-3)
 parser.add_argument("--layerwise-decay", type=float, default=1.0)
-parser.add_argument("--max-seq-length", type=int, default=32)
+parser.add_argument("--max-seq-length", type=int, default=128)
 args = parser.parse_args()
 
 
