@@ -45,7 +45,13 @@ parser.add_argument("--dev-sentences", type=int, default=1000)
 parser.add_argument("--epochs", type=int, default=15)
 parser.add_argument("--learning-rate", type=float, default=3e-3)
 parser.add_argument("--layerwise-decay", type=float, default=1.0)
-parser.add_argument("--max-seq-length", type=int, default=128)
+parser.add_argument("--max-seq-length", type=int, default=128,
+                    help="classification length (BBC articles are cut to it)")
+# Tagging cuts long sentences into windows at word boundaries, so short windows lose
+# nothing, while positions the model never saw in pre-training start untrained (POS,
+# 32-token model: 0.852 vs random 0.827 in 32-token windows; 0.836 vs 0.823 in 128).
+parser.add_argument("--tagging-max-seq-length", type=int, default=None,
+                    help="tagging window (default: the model's pre-training length)")
 args = parser.parse_args()
 
 
@@ -67,6 +73,10 @@ def sample_sentences(source, target, count, seed=0):
         f.write("\n\n".join(s.strip("\n") for s in sentences[:count]) + "\n")
 
 
+if args.tagging_max_seq_length is None:
+    with open(os.path.join(args.model, "config.json")) as f:
+        args.tagging_max_seq_length = json.load(f)["max_seq_length"]
+
 bbc = os.path.join(args.output, "data", "bbc")
 pos = os.path.join(args.output, "data", "brown_pos")
 os.makedirs(bbc, exist_ok=True)
@@ -79,13 +89,14 @@ sample_sentences(os.path.join(args.data, "tag/brown_pos/dev.conll"), os.path.joi
 
 # runs: the library does the work ---------------------------------------------------------
 def finetune(task, data_dir, arm):
+    length = args.max_seq_length if task == "tsv" else args.tagging_max_seq_length
     output = os.path.join(args.output, f"{task}-{os.path.basename(data_dir)}-{arm}")
     command = [
         sys.executable, "-m", "keras_electra.cli", "finetune", "--task", task,
         "--data-dir", data_dir, "--model", args.model, "--output", output,
         "--seeds", str(args.seeds), "--epochs", str(args.epochs),
         "--learning-rate", str(args.learning_rate), "--layerwise-decay", str(args.layerwise_decay),
-        "--max-seq-length", str(args.max_seq_length),
+        "--max-seq-length", str(length),
     ] + (["--from-scratch"] if arm == "random" else [])
     print(" ".join(command), flush=True)
     subprocess.run(command, check=True)
