@@ -10,7 +10,7 @@
 # 128 tokens, POS in 32-token windows).
 # Measured on the 2-core CPU (2026-11-26): pretrain 12000 steps in about 25 min
 # (disc_auc per 2000 steps 0.595, 0.578, 0.604, 0.621, 0.635, 0.645; mlm_accuracy
-# 0.274), comparison about 30 min. Dev accuracy, median (min-max) of 3 seeds:
+# 0.274), comparison 19 min. Dev accuracy, median (min-max) of 3 seeds:
 #     BBC News   pre-trained 0.903 (0.897-0.906)   random init 0.838 (0.834-0.849)
 #     Brown POS  pre-trained 0.852 (0.850-0.854)   random init 0.827 (0.826-0.827)
 # What did not work, for the record: the paper's ELECTRA-Small rate (5e-4) leaves
