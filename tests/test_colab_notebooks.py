@@ -9,7 +9,7 @@ import os
 
 import pytest
 
-from keras_electra import load_discriminator
+from keras_electra import ElectraConfig, load_discriminator
 
 NOTEBOOKS = os.path.join(os.path.dirname(__file__), os.pardir, "colab")
 
@@ -47,5 +47,6 @@ def test_pretrain_notebook_writes_a_model_folder(tmp_path):
     assert len(history["loss"]) == SMALL_RUN["EPOCHS"]
     assert int(namespace["pretrainer"].optimizer.iterations) == SMALL_RUN["STEPS"]
     model_dir = tmp_path / "work" / "model"
-    assert load_discriminator(str(model_dir)).encoder.hidden_size == 64  # the tiny preset
+    tiny = ElectraConfig.preset("tiny")
+    assert load_discriminator(str(model_dir)).encoder.hidden_size == tiny.hidden_size
     assert os.listdir(tmp_path / "work" / "logs" / "train")  # TensorBoard events
