@@ -29,6 +29,17 @@ def test_demo_runs_the_whole_path(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "disc_auc" in out and str(output / "model") in out
     model = str(output / "model")
-    assert load_config(model).max_seq_length == 32
+    config = load_config(model)
+    assert config.max_seq_length == 32
+    # The demo pre-trains without dropout (see its --dropout comment); the folder says so.
+    assert config.dropout == 0.0
     assert load_discriminator(model) is not None
     assert {"corpus.txt", "vocab.txt", "data", "model"} <= set(os.listdir(output))
+
+
+def test_demo_refuses_a_dropout_outside_0_1_before_writing(tmp_path, capsys):
+    output = tmp_path / "demo"
+    assert main(["demo", "--output", str(output), "--dropout", "1.5"]) == 2
+    err = capsys.readouterr().err
+    assert "--dropout" in err and "Traceback" not in err
+    assert not output.exists()
