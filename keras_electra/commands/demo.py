@@ -53,8 +53,8 @@ def add_parser(subparsers):
                         help="metric lines (and checkpoints) over the run.")
     parser.add_argument("--vocab-size", type=int, default=2000, metavar="V")
     # Short sequences: with fewer positions to tell apart, the tiny discriminator learns
-    # to look at a token's neighbours sooner (3000 steps: at 64 x 32 its AUC ended at 0.586; at
-    # 32 x 64, the same tokens a step, 0.631 and still rising).
+    # to look at a token's neighbours sooner (3000 steps: at 64 x 32 its AUC ended at
+    # 0.586; at 32 x 64, the same tokens a step, 0.631 and still rising).
     parser.add_argument("--max-seq-length", type=int, default=32, metavar="L")
     parser.add_argument("--corpus-mb", type=float, default=3.0, metavar="MB",
                         help="size of the corpus to build (smaller is faster).")
