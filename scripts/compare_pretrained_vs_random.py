@@ -39,8 +39,8 @@ parser.add_argument("--dev-sentences", type=int, default=1000)
 # slices stop the pre-trained arm mid-climb: on POS random init peaks by epoch 5
 # (0.826) and then overfits, while the pre-trained model is at 0.82 at epoch 3 and
 # 0.852 at epoch 15. 15 epochs, keeping each run's best dev epoch, let both arms
-# converge; a high rate
-# without layer-wise decay is the setting that suits the random arm best (measured).
+# converge; a high rate without layer-wise decay is the setting that suits the random
+# arm best (measured).
 # 128 tokens: an article's first 32 tokens say little of its topic (BBC, 15 epochs,
 # 32 tokens: pre-trained 0.818 vs random 0.802; 128 tokens: 0.903 vs 0.838).
 parser.add_argument("--epochs", type=int, default=15)
@@ -75,8 +75,9 @@ def sample_sentences(source, target, count, seed=0):
 
 
 if args.tagging_max_seq_length is None:
-    with open(os.path.join(args.model, "config.json")) as f:
-        args.tagging_max_seq_length = json.load(f)["max_seq_length"]
+    from keras_electra.model_folder import load_config  # refuses a folder without config
+
+    args.tagging_max_seq_length = load_config(args.model).max_seq_length
 
 bbc = os.path.join(args.output, "data", "bbc")
 pos = os.path.join(args.output, "data", "brown_pos")
