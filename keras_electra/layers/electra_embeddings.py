@@ -3,6 +3,11 @@
 import keras
 import keras_hub
 
+from keras_electra.layers.dense_gradient_embedding import (
+    DenseGradientEmbedding,
+    DenseGradientReversibleEmbedding,
+)
+
 
 @keras.saving.register_keras_serializable(package="keras_electra")
 class ElectraEmbeddings(keras.layers.Layer):
@@ -47,7 +52,9 @@ class ElectraEmbeddings(keras.layers.Layer):
         self.layer_norm_epsilon = layer_norm_epsilon
         self.initializer_range = initializer_range
         init = lambda: keras.initializers.TruncatedNormal(stddev=initializer_range)
-        self.token_embedding = keras_hub.layers.ReversibleEmbedding(
+        # Dense-gradient lookups: with the sparse form Keras's adaptive optimizers
+        # update frequent tokens wrongly (see dense_gradient_embedding.py).
+        self.token_embedding = DenseGradientReversibleEmbedding(
             vocab_size,
             embedding_size,
             tie_weights=True,
@@ -61,7 +68,7 @@ class ElectraEmbeddings(keras.layers.Layer):
             dtype=self.dtype_policy,
             name="position_embedding",
         )
-        self.segment_embedding = keras.layers.Embedding(
+        self.segment_embedding = DenseGradientEmbedding(
             type_vocab_size,
             embedding_size,
             embeddings_initializer=init(),

@@ -266,14 +266,27 @@ class ElectraPretrainer(keras.Model):
 
     # Keras hooks -----------------------------------------------------------
     def train_step(self, data):
+        outputs, losses = self.objective_step(data)
+        return self._update_metrics(outputs, losses)
+
+    def objective_step(self, data):
+        """One optimizer step of the objective: `train_step` without the metrics.
+
+        Returns `(outputs, losses)` of the step (see `call` and
+        `objective_losses`), for loops that need the step's raw discriminator
+        scores, e.g. to compare learning curves with another implementation.
+        """
         with tf.GradientTape() as tape:
             outputs = self(data, training=True)
             losses = self.objective_losses(outputs)
+            # A LossScaleOptimizer scales the loss here and unscales the
+            # gradients in apply_gradients; other optimizers return it as is.
+            scaled_loss = self.optimizer.scale_loss(losses["loss"])
         variables = self.trainable_variables
-        grads = tape.gradient(losses["loss"], variables)
+        grads = tape.gradient(scaled_loss, variables)
         grads = self._clip_global_gradients(grads)
         self.optimizer.apply_gradients(zip(grads, variables))
-        return self._update_metrics(outputs, losses)
+        return outputs, losses
 
     def test_step(self, data):
         outputs = self(data, training=False)
@@ -292,10 +305,6 @@ class ElectraPretrainer(keras.Model):
         replica = tf.distribute.get_replica_context()
         if not clip_norm or replica is None:
             return grads
-        # The word embeddings' gradient arrives as IndexedSlices holding one
-        # part per use (generator input, discriminator input, tied MLM output);
-        # the norm of such slices is not the norm of their sum, so densify.
-        grads = [tf.convert_to_tensor(g) if g is not None else g for g in grads]
         num_replicas = replica.num_replicas_in_sync
         if num_replicas > 1:
             grads = replica.all_reduce(tf.distribute.ReduceOp.SUM, grads)
