@@ -134,6 +134,21 @@ def test_a_partial_config_takes_the_rest_from_the_data(prepared, tmp_path):
     assert config.vocab_size == read_manifest(prepared)["vocab_size"]
 
 
+def test_a_new_model_has_as_many_positions_as_its_examples_are_long(prepared, tmp_path):
+    """Positions pre-training never reaches would stay random (see resolve_config)."""
+    config, _ = pretrain_command.resolve_config(prepared, preset="tiny")
+    assert config.max_position_embeddings == config.max_seq_length == 32
+    partial = tmp_path / "partial.json"
+    partial.write_text(json.dumps({"hidden_size": 32, "num_heads": 2}))
+    config, _ = pretrain_command.resolve_config(prepared, config_path=str(partial))
+    assert config.max_position_embeddings == 32
+    # A config that asks for more positions gets them.
+    explicit = tmp_path / "explicit.json"
+    explicit.write_text(json.dumps({"max_position_embeddings": 64}))
+    config, _ = pretrain_command.resolve_config(prepared, config_path=str(explicit))
+    assert config.max_position_embeddings == 64
+
+
 def test_an_output_holding_another_run_is_refused(uninterrupted, prepared, capsys):
     message = refusal(capsys, pretrain_args(prepared, uninterrupted, "--preset", "tiny",
                                             "--seed", "1"))
