@@ -21,6 +21,7 @@ import keras
 import tensorflow as tf
 
 from keras_electra.errors import UsageError
+from keras_electra.training.finetuning_defaults import default_epochs, default_learning_rate
 from keras_electra.tasks.task_data import (
     DEFAULT_EPOCHS,
     DEFAULT_SEQUENCE_LENGTH,
@@ -43,9 +44,11 @@ def add_parser(subparsers):
                         help="A model folder written by `pretrain` or `convert`.")
     parser.add_argument("--output", required=True, metavar="DIR")
     parser.add_argument("--epochs", type=int, default=None,
-                        help="Default 3 (rte and stsb 10, squad 2), as in the paper.")
-    parser.add_argument("--learning-rate", type=float, default=1e-4,
-                        help="Peak rate of the head (paper: 3e-4 small, 1e-4 base, 5e-5 large).")
+                        help="Default 3 (rte and stsb 10, squad 2), as in the paper; "
+                        "10 for other tasks with fewer than 6000 training examples.")
+    parser.add_argument("--learning-rate", type=float, default=None,
+                        help="Peak rate of the head; default by model width: 3e-3 tiny, "
+                        "and the paper's 3e-4 small, 1e-4 base, 5e-5 large.")
     parser.add_argument("--layerwise-decay", type=float, default=None,
                         help="Default 0.8 (0.9 for models of 24 layers or more).")
     parser.add_argument("--original-layerwise-decay", action="store_true",
@@ -66,12 +69,13 @@ def _check_args(args, config):
         value = getattr(args, name)
         if value is not None and value < 1:
             raise UsageError(f"--{name.replace('_', '-')} must be >= 1, got {value}.")
-    if args.learning_rate <= 0:
+    if args.learning_rate is not None and not args.learning_rate > 0:
         raise UsageError(f"--learning-rate must be > 0, got {args.learning_rate}.")
-    if args.max_seq_length > config.max_position_embeddings:
+    if args.max_seq_length is not None and args.max_seq_length > config.max_position_embeddings:
         raise UsageError(
             f"--max-seq-length {args.max_seq_length} exceeds the model's "
-            f"{config.max_position_embeddings} positions."
+            f"{config.max_position_embeddings} positions (pre-training trains as many as "
+            "its examples are long: pre-train on longer examples for more)."
         )
 
 
@@ -135,15 +139,19 @@ def run(args):
     vocab_path = os.path.join(args.model, VOCAB_FILE)
     if not tf.io.gfile.exists(vocab_path):
         raise UsageError(f"{args.model} has no {VOCAB_FILE}; fine-tuning needs the model's vocabulary.")
-    args.epochs = args.epochs or DEFAULT_EPOCHS.get(args.task, 3)
+    _check_args(args, config)
     args.max_seq_length = args.max_seq_length or min(
         DEFAULT_SEQUENCE_LENGTH.get(args.task, 128), config.max_position_embeddings
     )
+    if args.learning_rate is None:
+        args.learning_rate = default_learning_rate(config)
     if args.layerwise_decay is None:
         args.layerwise_decay = 0.9 if config.num_layers >= 24 else 0.8
-    _check_args(args, config)
 
     data = load_task(args.task, args.data_dir, electra_tokenizer(vocab_path), args.max_seq_length)
+    args.epochs = args.epochs or default_epochs(
+        DEFAULT_EPOCHS.get(args.task), data.num_train_examples()
+    )
     if data.skipped:
         print(f"keras-electra: warning: {data.skipped.describe()}", flush=True)
     for note in data.notes:
