@@ -3,8 +3,11 @@
 Fine-tunes one model folder twice on each task, with the same budget: once from its
 pre-trained weights and once from a random initialization (`finetune --from-scratch`,
 same architecture, same vocabulary), each over 3 seeds, and prints the median and the
-spread of the dev scores. Tasks: BBC News topics (`tsv`) and Brown POS (`tagging`), on
-slices of the data fetched by ../shared/data/fetch_data.py.
+spread of the dev scores. Both arms use `keras-electra finetune`'s own defaults unless
+--epochs, --learning-rate, --layerwise-decay or --max-seq-length say otherwise. Tasks (--tasks), on
+slices of the data fetched by ../shared/data/fetch_data.py: bbc (BBC News topics),
+r8 (Reuters-8 topics), 20ng (20 Newsgroups), pos (Brown POS tags), wnut16 (WNUT-16
+entities).
 
 First make the pre-trained model (tiny, on the fetched news text):
 
@@ -14,7 +17,8 @@ First make the pre-trained model (tiny, on the fetched news text):
 
 then:
 
-    python scripts/compare_pretrained_vs_random.py --model work/model --output work/compare
+    python scripts/compare_pretrained_vs_random.py --model work/model --output work/compare \
+        [--tasks bbc,pos]
 """
 
 import argparse
@@ -25,35 +29,38 @@ import subprocess
 import sys
 
 DEFAULT_DATA = os.path.expanduser(os.environ.get("ELECTRA_DATA_DIR", "~/.cache/electra-data"))
+# name: (finetune --task, folder in the fetched data, what is reported)
+TASKS = {
+    "bbc": ("tsv", "classify/bbc", "BBC News accuracy"),
+    "r8": ("tsv", "classify/r8", "R8 accuracy"),
+    "20ng": ("tsv", "classify/20ng", "20 Newsgroups accuracy"),
+    "pos": ("tagging", "tag/brown_pos", "Brown POS accuracy"),
+    "wnut16": ("tagging", "tag/wnut16", "WNUT-16 entity F1"),
+}
 
 # config -------------------------------------------------------------------------------
 parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
 parser.add_argument("--model", required=True, help="the pre-trained model folder")
 parser.add_argument("--output", required=True)
 parser.add_argument("--data", default=DEFAULT_DATA, help="the fetched data folder")
+parser.add_argument("--tasks", default="bbc,pos", help=f"comma-separated, of {', '.join(TASKS)}")
+parser.add_argument("--arms", default="pretrained,random")
 parser.add_argument("--seeds", type=int, default=3)
-parser.add_argument("--train-examples", type=int, default=1000, help="BBC training articles")
-parser.add_argument("--train-sentences", type=int, default=3000, help="Brown POS training sentences")
-parser.add_argument("--dev-sentences", type=int, default=1000)
-# The budget, the same for both arms. 3 epochs (the paper's for GLUE) over these small
-# slices stop the pre-trained arm mid-climb: on POS random init peaks by epoch 5
-# (0.826) and then overfits, while the pre-trained model is at 0.82 at epoch 3 and
-# 0.852 at epoch 15. 15 epochs, keeping each run's best dev epoch, let both arms
-# converge; a high rate without layer-wise decay is the setting that suits the random
-# arm best (measured).
-# 128 tokens: an article's first 32 tokens say little of its topic (BBC, 15 epochs,
-# 32 tokens: pre-trained 0.818 vs random 0.802; 128 tokens: 0.903 vs 0.838).
-parser.add_argument("--epochs", type=int, default=15)
-parser.add_argument("--learning-rate", type=float, default=3e-3)
-parser.add_argument("--layerwise-decay", type=float, default=1.0)
-parser.add_argument("--max-seq-length", type=int, default=128,
-                    help="classification length (BBC articles are cut to it)")
-# Tagging cuts long sentences into windows at word boundaries, so short windows lose
-# nothing, while positions the model never saw in pre-training start untrained (POS,
-# 32-token model: 0.852 vs random 0.827 in 32-token windows; 0.836 vs 0.823 in 128).
-parser.add_argument("--tagging-max-seq-length", type=int, default=None,
-                    help="tagging window (default: the model's pre-training length)")
+parser.add_argument("--train-examples", type=int, default=None,
+                    help="training documents (default 1000) or tagged sentences (default 3000)")
+parser.add_argument("--dev-examples", type=int, default=1000)
+# The fine-tuning budget, the same for both arms; None: finetune's defaults.
+parser.add_argument("--epochs", type=int, default=None)
+parser.add_argument("--learning-rate", type=float, default=None)
+parser.add_argument("--layerwise-decay", type=float, default=None)
+# None: finetune's default, at most the model's positions (as many as its pre-training
+# examples were long; positions pre-training never reached hurt the pre-trained arm).
+parser.add_argument("--max-seq-length", type=int, default=None)
 args = parser.parse_args()
+tasks = args.tasks.split(",")
+unknown = [t for t in tasks if t not in TASKS]
+if unknown:
+    sys.exit(f"compare_pretrained_vs_random.py: unknown task {unknown[0]!r}; choose from {', '.join(TASKS)}")
 
 
 # data: fixed random slices, the same for both arms --------------------------------------
@@ -74,32 +81,34 @@ def sample_sentences(source, target, count, seed=0):
         f.write("\n\n".join(s.strip("\n") for s in sentences[:count]) + "\n")
 
 
-if args.tagging_max_seq_length is None:
-    from keras_electra.model_folder import load_config  # refuses a folder without config
-
-    args.tagging_max_seq_length = load_config(args.model).max_seq_length
-
-bbc = os.path.join(args.output, "data", "bbc")
-pos = os.path.join(args.output, "data", "brown_pos")
-os.makedirs(bbc, exist_ok=True)
-os.makedirs(pos, exist_ok=True)
-sample_lines(os.path.join(args.data, "classify/bbc/train.tsv"), os.path.join(bbc, "train.tsv"), args.train_examples)
-sample_lines(os.path.join(args.data, "classify/bbc/dev.tsv"), os.path.join(bbc, "dev.tsv"), 10**9)
-sample_sentences(os.path.join(args.data, "tag/brown_pos/train.conll"), os.path.join(pos, "train.conll"), args.train_sentences)
-sample_sentences(os.path.join(args.data, "tag/brown_pos/dev.conll"), os.path.join(pos, "dev.conll"), args.dev_sentences)
+folders = {}
+for name in tasks:
+    kind, source, _ = TASKS[name]
+    folders[name] = folder = os.path.join(args.output, "data", name)
+    os.makedirs(folder, exist_ok=True)
+    source = os.path.join(args.data, source)
+    if kind == "tsv":
+        sample_lines(os.path.join(source, "train.tsv"), os.path.join(folder, "train.tsv"), args.train_examples or 1000)
+        sample_lines(os.path.join(source, "dev.tsv"), os.path.join(folder, "dev.tsv"), args.dev_examples)
+    else:
+        sample_sentences(os.path.join(source, "train.conll"), os.path.join(folder, "train.conll"), args.train_examples or 3000)
+        sample_sentences(os.path.join(source, "dev.conll"), os.path.join(folder, "dev.conll"), args.dev_examples)
 
 
 # runs: the library does the work ---------------------------------------------------------
-def finetune(task, data_dir, arm):
-    length = args.max_seq_length if task == "tsv" else args.tagging_max_seq_length
-    output = os.path.join(args.output, f"{task}-{os.path.basename(data_dir)}-{arm}")
+def finetune(name, arm):
+    task = TASKS[name][0]
+    output = os.path.join(args.output, f"{name}-{arm}")
     command = [
         sys.executable, "-m", "keras_electra.cli", "finetune", "--task", task,
-        "--data-dir", data_dir, "--model", args.model, "--output", output,
-        "--seeds", str(args.seeds), "--epochs", str(args.epochs),
-        "--learning-rate", str(args.learning_rate), "--layerwise-decay", str(args.layerwise_decay),
-        "--max-seq-length", str(length),
-    ] + (["--from-scratch"] if arm == "random" else [])
+        "--data-dir", folders[name], "--model", args.model, "--output", output,
+        "--seeds", str(args.seeds),
+    ]
+    for flag in ("epochs", "learning_rate", "layerwise_decay", "max_seq_length"):
+        if getattr(args, flag) is not None:
+            command += [f"--{flag.replace('_', '-')}", str(getattr(args, flag))]
+    if arm == "random":
+        command.append("--from-scratch")
     print(" ".join(command), flush=True)
     subprocess.run(command, check=True)
     with open(os.path.join(output, "metrics.json")) as f:
@@ -107,9 +116,9 @@ def finetune(task, data_dir, arm):
 
 
 results = {}
-for task, data_dir, name in [("tsv", bbc, "BBC News accuracy"), ("tagging", pos, "Brown POS accuracy")]:
-    for arm in ("pretrained", "random"):
-        results[(name, arm)] = finetune(task, data_dir, arm)
+for name in tasks:
+    for arm in args.arms.split(","):
+        results[(TASKS[name][2], arm)] = finetune(name, arm)
 
 # report ---------------------------------------------------------------------------------
 print(f"\n{'task':<22}{'arm':<12}{'median':>8}{'min':>8}{'max':>8}  seeds")
