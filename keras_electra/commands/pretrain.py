@@ -294,6 +294,7 @@ def pretrain(
 
     from keras_electra.data import pretraining_dataset
     from keras_electra.model_folder import VOCAB_FILE, load_pretrainer, save_model_folder
+    from keras_electra.pretraining.embedding_scale import normalize_embedding_scale
     from keras_electra.models.electra_pretrainer import ElectraPretrainer
     from keras_electra.training.pretraining_optimizer import pretraining_optimizer
     from keras_electra.data.vocab import settings_path
@@ -369,6 +370,9 @@ def pretrain(
         raise RuntimeError(f"training ended at step {trained}, not {steps}.")
     if trained < steps:
         print(f"Stopped at step {trained} of {steps}; run again to go on from there.")
+    # The same functions, with embeddings as plastic as fresh ones for fine-tuning
+    # (checkpoints keep the trained scale, so a resumed run is unaffected).
+    normalize_embedding_scale(pretrainer)
     save_model_folder(output_dir, config, pretrainer.discriminator, pretrainer.generator,
                       vocab_file=vocab)
     if os.path.exists(settings_path(vocab)):  # How the text is normalized, for finetune.

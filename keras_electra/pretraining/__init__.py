@@ -1,5 +1,6 @@
 """The replaced-token-detection objective as pure tensor functions."""
 
+from keras_electra.pretraining.embedding_scale import normalize_embedding_scale
 from keras_electra.pretraining.masking import mask_tokens, scatter_positions
 from keras_electra.pretraining.noise import example_noise
 from keras_electra.pretraining.replaced_tokens import replace_masked_tokens
