@@ -33,6 +33,8 @@ def normalize_embedding_scale(pretrainer):
     word = block.token_embedding.embeddings
     fresh_norm = config.initializer_range * np.sqrt(config.embedding_size)
     factor = float(fresh_norm / np.linalg.norm(word.numpy(), axis=1).mean())
+    if abs(factor - 1.0) < 1e-5:  # already at that scale (a continued run): keep bits
+        return 1.0
     for table in (
         word,
         block.position_embedding.position_embeddings,

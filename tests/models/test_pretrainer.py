@@ -167,6 +167,11 @@ def test_two_replicas_equal_one_device_for_the_same_global_batch():
     with strategy.scope():
         mirrored.compile(optimizer=pretraining_optimizer(1e-2, 100, 2))
     assert_same_history(history(single, 4), history(mirrored, 4), rtol=1e-4)
+    # A plain unclipped AdamW (no densifying clip on the way): still the same steps.
+    single.compile(optimizer=keras.optimizers.AdamW(2e-3, weight_decay=0.01))
+    with strategy.scope():
+        mirrored.compile(optimizer=keras.optimizers.AdamW(2e-3, weight_decay=0.01))
+    assert_same_history(history(single, 2), history(mirrored, 2), rtol=1e-4)
 
 
 def test_keras_file_round_trip_resumes_the_same_training(tmp_path):

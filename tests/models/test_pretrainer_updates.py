@@ -1,6 +1,7 @@
 """Whatever optimizer a user compiles with, every variable gets the update of its dense
 summed gradient: plain AdamW, Adam, Lamb, SGD, `pretraining_optimizer`, loss scaling and
-gradient accumulation, on one device and under MirroredStrategy.
+gradient accumulation (two replicas with a plain AdamW: test_pretrainer.py; the lookups'
+dense gradient under XLA: tests/layers/test_dense_gradient_embedding.py).
 
 The reference step computes the loss's gradient eagerly, turns every gradient into a
 dense tensor (`tf.convert_to_tensor` sums repeated-index slices) and applies it with a
@@ -91,22 +92,6 @@ def test_one_device_step_is_the_dense_gradient_update(name):
     # Eager, to keep it quick; the compiled step is checked under XLA and two replicas.
     model, start, weights = fit_one_step(OPTIMIZERS[name], run_eagerly=True)
     reference, grads = dense_reference_step(weights, OPTIMIZERS[name])
-    assert_same_update(model, reference, start, grads)
-
-
-def test_two_replica_step_is_the_dense_gradient_update():
-    # (pretraining_optimizer's two-replica step equals one device's: test_pretrainer.py)
-    name = "AdamW"
-    assert len(tf.config.list_logical_devices("CPU")) >= 2, "conftest sets 2 CPUs"
-    strategy = tf.distribute.MirroredStrategy(["/cpu:0", "/cpu:1"])
-    model, start, weights = fit_one_step(OPTIMIZERS[name], strategy)
-    reference, grads = dense_reference_step(weights, OPTIMIZERS[name])
-    assert_same_update(model, reference, start, grads)
-
-
-def test_xla_step_is_the_dense_gradient_update():
-    model, start, weights = fit_one_step(OPTIMIZERS["AdamW"], jit_compile=True)
-    reference, grads = dense_reference_step(weights, OPTIMIZERS["AdamW"])
     assert_same_update(model, reference, start, grads)
 
 
