@@ -15,6 +15,14 @@ each transformer layer) it prints:
 and then, once per arm, the gradient norm a fine-tuning classifier (random head, the
 task's labels) sends to each layer, and the dev accuracy of a logistic regression on
 frozen [CLS] and on frozen mean-pooled features (what the representation holds).
+
+Measured 2026-12-01, tiny pre-trained on Brown (6000 steps, 32-token examples), R8
+sentences at 64 tokens: top layer cls_cos 0.983 / tok_cos 0.857 / cls_ent 0.961
+(random init: 1.000 / 0.283 / 1.000); gradient norm into the embeddings 0.28 (random
+4.03); frozen probes [CLS] 0.639, mean-pooled 0.709 (random 0.650, 0.645). Swapping
+parts before fine-tuning R8 (finetune's defaults, median of 3 seeds): all pre-trained
+0.780, fresh top layer 0.787, fresh layers 0.811, fresh embeddings 0.823, random 0.813:
+what hurt was the embeddings, whose rows had grown 7x (pretraining/embedding_scale.py).
 """
 
 import argparse
