@@ -6,9 +6,9 @@ same index. Keras 3's optimizers on the TensorFlow backend apply their elementwi
 those rows one by one (`keras.ops.square` is wrapped by `sparse.elementwise_unary` in
 `keras/src/backend/tensorflow/{numpy,sparse}.py`), so Adam's second moment for that row
 becomes the sum of the rows' squares instead of the square of their sum, and the update
-is wrong; Adam, AdamW, Lamb, Nadam, Adamax, RMSprop, Adagrad and Adafactor all differ from
-the update of the summed gradient (`tests/layers/test_dense_gradient_embedding.py`
-measures each). Keras 2 deduplicated such slices before its sparse updates; Keras 3 does
+is wrong: Adam, AdamW and Lamb differ from the update of the summed gradient
+(`tests/layers/test_dense_gradient_embedding.py`), and so did Nadam, Adamax, RMSprop,
+Adagrad and Adafactor when measured once by hand. Keras 2 deduplicated such slices before its sparse updates; Keras 3 does
 not, and a strategy's all-reduce concatenates the replicas' slices, repeating indices
 again. Summing the rows into a dense gradient at the lookup itself fixes the update
 whatever optimizer, clipping, loss scaling, gradient accumulation or strategy follows,
