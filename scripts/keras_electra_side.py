@@ -54,6 +54,8 @@ class KerasElectraSide:
         # Variables made before tracing: an XLA-compiled step cannot create them.
         ones = tf.ones((1, config.max_seq_length), tf.int32)
         self.pretrainer(dict.fromkeys(FEATURES, ones))
+        # That call counted as a forward pass: the first step draws step 0's noise, as in fit.
+        self.pretrainer.noise_step.assign(0)
         self.pretrainer.optimizer.build(self.pretrainer.trainable_variables)
         self._step = tf.function(self._train_once, jit_compile=jit_compile)
 
