@@ -19,8 +19,10 @@ Example:
 """
 
 import numpy as np
+import tensorflow as tf
 import torch
 
+from keras_electra.pretraining import example_noise, mask_tokens
 from reference_pretraining_torch import build_models, mask_batch
 
 
@@ -58,9 +60,19 @@ class TransformersSide:
 
     `seed` sets PyTorch's initialization, dropout and Gumbel noise, and the masks'
     NumPy generator. Call `torch.set_num_threads` before making one.
+
+    `keras_epsilon` adds Adam's epsilon where Keras does, to the root of the
+    uncorrected second moment rather than of the bias-corrected one, i.e. PyTorch's
+    epsilon becomes eps / sqrt(1 - beta_2^t): 32x larger at the first step, 1.26x at
+    the 1000th (a bisection swap).
+
+    `our_noise` takes the masks and the Gumbel noise from `ElectraPretrainer`'s own
+    functions with its seed and step counter instead of PyTorch's and NumPy's, so
+    both sides mask and perturb alike (a bisection swap).
     """
 
-    def __init__(self, config, optimizer, *, learning_rate, total_steps, seed):
+    def __init__(self, config, optimizer, *, learning_rate, total_steps, seed,
+                 keras_epsilon=False, our_noise=False):
         torch.manual_seed(seed)
         self.config = config
         self.rng = np.random.default_rng(seed)
@@ -73,6 +85,11 @@ class TransformersSide:
         self.named_parameters = _parameters(self.discriminator, self.generator)
         self.optimizer, self.schedule, self.clip_norm = torch_optimizer(
             optimizer, self.named_parameters, learning_rate, total_steps)
+        self.keras_epsilon = keras_epsilon
+        self.our_noise = our_noise
+        self.seed = seed
+        self.epsilon = self.optimizer.defaults["eps"]
+        self.steps = 0
 
     def save_initial(self, folder):
         """Writes the pair as Hugging Face folders (before any step: the initial weights).
@@ -85,11 +102,31 @@ class TransformersSide:
             model.save_pretrained(path)
         return paths
 
+    def _our_masks_and_noise(self, ids, padding):
+        config = self.config
+        slots = config.max_predictions_per_seq
+        batch, length = ids.shape
+        select, keep, uniform = example_noise(
+            self.seed, tf.constant(self.steps, tf.int64), tf.range(batch),
+            [[length], [slots], [slots, config.vocab_size]])
+        masked = mask_tokens(
+            tf.constant(ids, tf.int32), tf.constant(padding, tf.int32), select, keep,
+            mask_prob=config.mask_prob, max_predictions=slots,
+            mask_token_rate=config.mask_token_rate, mask_token_id=config.mask_token_id,
+            special_token_ids=config.special_token_ids_values())
+        return (masked["masked_positions"].numpy().astype(np.int64),
+                masked["masked_weights"].numpy(),
+                masked["masked_token_ids"].numpy().astype(np.int64),
+                torch.tensor(uniform.numpy()))
+
     def step(self, batch):
         config = self.config
         ids, segments, padding = (batch[k].astype(np.int64)
                                   for k in ("token_ids", "segment_ids", "padding_mask"))
-        positions, weights, masked = mask_batch(ids, padding, config, self.rng)
+        if self.our_noise:
+            positions, weights, masked, uniform = self._our_masks_and_noise(ids, padding)
+        else:
+            positions, weights, masked = mask_batch(ids, padding, config, self.rng)
         ids_t, positions_t, weights_t = map(torch.tensor, (ids, positions, weights))
         inputs = dict(attention_mask=torch.tensor(padding), token_type_ids=torch.tensor(segments))
 
@@ -101,8 +138,11 @@ class TransformersSide:
         mlm = (per_slot * weights_t).sum() / weights_t.sum()
 
         with torch.no_grad():
-            uniform = torch.rand_like(slot_logits).clamp(1e-9, 1 - 1e-9)
-            gumbel = -torch.log(-torch.log(uniform))
+            if self.our_noise:  # sampling.py's formula, epsilons included
+                gumbel = -torch.log(-torch.log(uniform + 1e-9) + 1e-9)
+            else:
+                uniform = torch.rand_like(slot_logits).clamp(1e-9, 1 - 1e-9)
+                gumbel = -torch.log(-torch.log(uniform))
             sampled = (slot_logits / config.temperature + gumbel).argmax(-1)
             # Unused slots point at position 0: they must write back its own token.
             sampled = torch.where(weights_t > 0, sampled, targets)
@@ -118,6 +158,11 @@ class TransformersSide:
         (config.generator_weight * mlm + config.disc_weight * disc).backward()
         if self.clip_norm:
             torch.nn.utils.clip_grad_norm_([p for _, p in self.named_parameters], self.clip_norm)
+        self.steps += 1
+        if self.keras_epsilon:
+            beta_2 = self.optimizer.defaults["betas"][1]
+            for group in self.optimizer.param_groups:
+                group["eps"] = self.epsilon / np.sqrt(1 - beta_2**self.steps)
         self.optimizer.step()
         if self.schedule is not None:
             self.schedule.step()
