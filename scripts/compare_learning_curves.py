@@ -108,6 +108,10 @@ def parse_args(argv=None):
     # Bisection swaps: one piece made the same on both sides.
     parser.add_argument("--same-init", action="store_true",
                         help="our side starts from the reference's initial weights")
+    parser.add_argument("--keras-epsilon", action="store_true",
+                        help="the reference adds Adam's epsilon as Keras does")
+    parser.add_argument("--same-noise", action="store_true",
+                        help="the reference takes our masks and Gumbel noise")
     parser.add_argument("--dropout", type=float, default=0.1, help="both sides' dropout")
     parser.add_argument("--threads", type=int, default=1,
                         help="threads of each framework (tiny models gain little from more)")
@@ -156,7 +160,7 @@ def language_data(language, seed, args):
                                       **dataset_config_overrides(read_manifest(folder)))
         return config, news_batches(folder, config, seed)
     config = ElectraConfig.preset("tiny", dropout=args.dropout,
-                                  **language_config_overrides(SEQ_LEN))
+                                  **language_config_overrides(language, SEQ_LEN))
     return config, language_batches(language, BATCH_SIZE, SEQ_LEN, seed)
 
 
@@ -168,7 +172,8 @@ def train_side_by_side(language, optimizer, seed, steps, args):
     """
     config, batches = language_data(language, seed, args)
     common = dict(learning_rate=LEARNING_RATE, total_steps=steps, seed=seed)
-    models = {"reference": TransformersSide(config, optimizer, **common)}
+    models = {"reference": TransformersSide(config, optimizer, keras_epsilon=args.keras_epsilon,
+                                            our_noise=args.same_noise, **common)}
     with tempfile.TemporaryDirectory() as folder:
         hf_folders = models["reference"].save_initial(folder) if args.same_init else None
         models["ours"] = KerasElectraSide(config, optimizer, jit_compile=args.jit,
