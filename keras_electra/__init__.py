@@ -4,7 +4,7 @@ from keras_electra import backend as _backend  # noqa: F401  (selects TensorFlow
 from keras_electra.config import ElectraConfig
 from keras_electra.layers.electra_embeddings import ElectraEmbeddings
 from keras_electra.models.electra_discriminator import ElectraDiscriminator
-from keras_electra.models.electra_encoder import ElectraEncoder
+from keras_electra.models.electra_backbone import ElectraBackbone, ElectraEncoder
 from keras_electra.models.electra_generator import ElectraGenerator
 from keras_electra.models.electra_pretrainer import ElectraPretrainer
 from keras_electra.model_folder import (

@@ -17,7 +17,7 @@ import tensorflow as tf
 
 from keras_electra.config import ElectraConfig
 from keras_electra.models.electra_discriminator import ElectraDiscriminator
-from keras_electra.models.electra_encoder import ElectraEncoder
+from keras_electra.models.electra_backbone import ElectraEncoder
 from keras_electra.models.electra_generator import ElectraGenerator
 from keras_electra.models.electra_pretrainer import ElectraPretrainer
 

@@ -31,7 +31,7 @@ from keras_electra.interop.hf_config import (
     read_hf_config,
 )
 from keras_electra.models.electra_discriminator import ElectraDiscriminator
-from keras_electra.models.electra_encoder import ElectraEncoder
+from keras_electra.models.electra_backbone import ElectraEncoder
 from keras_electra.models.electra_generator import ElectraGenerator
 from keras_electra.models.electra_pretrainer import ElectraPretrainer
 

@@ -24,7 +24,7 @@ import tensorflow as tf
 from keras_electra.interop import weight_mapping
 from keras_electra.interop.hf_config import electra_config_from_hf
 from keras_electra.models.electra_discriminator import ElectraDiscriminator
-from keras_electra.models.electra_encoder import ElectraEncoder
+from keras_electra.models.electra_backbone import ElectraEncoder
 from keras_electra.models.electra_generator import ElectraGenerator
 from keras_electra.models.electra_pretrainer import ElectraPretrainer
 

@@ -1,4 +1,4 @@
 from keras_electra.models.electra_discriminator import ElectraDiscriminator
-from keras_electra.models.electra_encoder import ElectraEncoder
+from keras_electra.models.electra_backbone import ElectraBackbone, ElectraEncoder
 from keras_electra.models.electra_generator import ElectraGenerator
 from keras_electra.models.electra_pretrainer import ElectraPretrainer

@@ -2,7 +2,7 @@
 
 import keras
 
-from keras_electra.models.electra_encoder import truncated_normal
+from keras_electra.models.electra_backbone import truncated_normal
 from keras_electra.models.electra_task import ElectraTask, encoder_inputs
 
 

@@ -2,7 +2,8 @@
 
 import keras
 
-from keras_electra.models.electra_encoder import EncoderHeadModel, truncated_normal
+from keras_electra.models.electra_backbone import truncated_normal
+from keras_electra.models.encoder_head_model import EncoderHeadModel
 
 
 @keras.saving.register_keras_serializable(package="keras_electra")

@@ -3,7 +3,8 @@
 import keras
 import keras_hub
 
-from keras_electra.models.electra_encoder import EncoderHeadModel, truncated_normal
+from keras_electra.models.electra_backbone import truncated_normal
+from keras_electra.models.encoder_head_model import EncoderHeadModel
 
 
 @keras.saving.register_keras_serializable(package="keras_electra")
