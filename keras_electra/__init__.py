@@ -20,6 +20,7 @@ from keras_electra.training.schedules import WarmupLinearDecay
 from keras_electra.models.electra_classifier import ElectraClassifier
 from keras_electra.models.electra_question_answerer import ElectraQuestionAnswerer
 from keras_electra.models.electra_text_preprocessor import ElectraTextPreprocessor
+from keras_electra.data.tokenizer import ElectraTokenizer
 from keras_electra.models.electra_token_classifier import ElectraTokenClassifier
 from keras_electra.training.layerwise_decay import LayerwiseDecayAdamW, finetuning_optimizer
 

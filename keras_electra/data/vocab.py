@@ -281,11 +281,13 @@ def vocabulary_settings(path):
             "lowercase": bool(settings["lowercase"]),
             "strip_accents": bool(settings["strip_accents"]),
         }
-    vocab = read_vocabulary(path)
-    cased = any(
-        token not in SPECIAL_TOKENS and token != token.lower() for token in vocab
-    )
+    cased = is_cased(read_vocabulary(path))
     return {"lowercase": not cased, "strip_accents": not cased}
+
+
+def is_cased(vocab):
+    """BERT's convention: a vocabulary with upper-case pieces was learned cased."""
+    return any(token not in SPECIAL_TOKENS and token != token.lower() for token in vocab)
 
 
 def vocabulary_hash(path):
