@@ -1,14 +1,19 @@
 """ElectraClassifier: sentence and sentence-pair classification or regression."""
 
 import keras
+import keras_hub
 
 from keras_electra.models.electra_backbone import truncated_normal
 from keras_electra.models.electra_task import ElectraTask, encoder_inputs
+from keras_electra.models.electra_text_preprocessor import ElectraTextPreprocessor
 
 
 @keras.saving.register_keras_serializable(package="keras_electra")
-class ElectraClassifier(ElectraTask):
+class ElectraClassifier(ElectraTask, keras_hub.models.TextClassifier):
     """Dropout then a dense layer on the encoder's [CLS] vector, as in the original.
+
+    A keras-hub `TextClassifier`, so `keras_hub.models.TextClassifier.from_preset(
+    model_folder, num_classes=...)` builds one once `keras_electra` is imported.
 
     With `regression=True` (STS-B) the model outputs one float per example,
     trained with mean squared error; otherwise `num_classes` logits trained
@@ -16,22 +21,23 @@ class ElectraClassifier(ElectraTask):
     (a tuple of two for pairs) when a `preprocessor` is given.
 
     Args:
-        encoder: an `ElectraEncoder`, e.g. `load_discriminator(path).encoder`.
+        backbone: an `ElectraBackbone`, e.g. `ElectraBackbone.from_preset(model_folder)`.
         num_classes: int, number of labels (ignored for regression).
         preprocessor: optional `ElectraTextPreprocessor`.
         regression: bool, one real-valued output instead of logits.
         dropout: float, dropout on the [CLS] vector (0.1 in the original).
 
     Example:
-    >>> encoder = load_discriminator("out/model").encoder
-    >>> classifier = ElectraClassifier(encoder, num_classes=5,
-    ...     preprocessor=ElectraTextPreprocessor(tokenizer, sequence_length=128))
+    >>> classifier = ElectraClassifier.from_preset("out/model", num_classes=5)
     >>> classifier.fit(tf.data.Dataset.from_tensor_slices((texts, labels)).batch(32))
+    >>> classifier.predict(["a good film"])  # logits [1, 5]
     """
+
+    preprocessor_cls = ElectraTextPreprocessor
 
     def __init__(
         self,
-        encoder,
+        backbone,
         num_classes=2,
         preprocessor=None,
         regression=False,
@@ -44,16 +50,16 @@ class ElectraClassifier(ElectraTask):
                 "for a real-valued target pass regression=True."
             )
         kwargs.setdefault("name", "electra_classifier")
-        self.backbone = encoder
+        self.backbone = backbone
         self.preprocessor = preprocessor
-        policy = encoder.dtype_policy
+        policy = backbone.dtype_policy
         inputs = encoder_inputs()
-        sequence = encoder(inputs)
+        sequence = backbone(inputs)
         cls_vector = sequence[:, 0, :]
         x = keras.layers.Dropout(dropout, dtype=policy, name="classifier_dropout")(cls_vector)
         outputs = keras.layers.Dense(
             1 if regression else num_classes,
-            kernel_initializer=truncated_normal(encoder.initializer_range),
+            kernel_initializer=truncated_normal(backbone.initializer_range),
             dtype=policy,
             name="classifier_logits",
         )(x)
@@ -66,9 +72,9 @@ class ElectraClassifier(ElectraTask):
         super().__init__(inputs=inputs, outputs=outputs, **kwargs)
 
     def compile(self, optimizer="auto", loss="auto", metrics="auto", **kwargs):
-        """Defaults: AdamW 1e-4 (prefer `finetuning_optimizer`), CE or MSE, accuracy."""
+        """Defaults: AdamW at the rate for the backbone's size, CE or MSE, accuracy."""
         if optimizer == "auto":
-            optimizer = keras.optimizers.AdamW(1e-4, epsilon=1e-6)
+            optimizer = self.default_optimizer()
         if loss == "auto":
             loss = (
                 keras.losses.MeanSquaredError()

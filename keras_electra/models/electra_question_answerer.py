@@ -1,13 +1,14 @@
 """ElectraQuestionAnswerer: extractive QA (SQuAD 1.1 and 2.0) as start/end logits."""
 
 import keras
+import keras_hub
 
 from keras_electra.models.electra_backbone import truncated_normal
 from keras_electra.models.electra_task import ElectraTask, encoder_inputs
 
 
 @keras.saving.register_keras_serializable(package="keras_electra")
-class ElectraQuestionAnswerer(ElectraTask):
+class ElectraQuestionAnswerer(ElectraTask, keras_hub.models.Task):
     """A dense layer of width 2 on every hidden state: start and end logits.
 
     Inputs are windows `[CLS] question [SEP] context-piece [SEP]` (see
@@ -19,7 +20,7 @@ class ElectraQuestionAnswerer(ElectraTask):
     the mean of the two cross-entropies over positions, as in BERT/ELECTRA.
 
     Args:
-        encoder: an `ElectraEncoder`.
+        backbone: an `ElectraBackbone`, e.g. `ElectraBackbone.from_preset(model_folder)`.
         preprocessor: optional layer applied to `x` in `fit`/`predict`.
 
     Example:
@@ -28,16 +29,16 @@ class ElectraQuestionAnswerer(ElectraTask):
     ...     {"start_positions": starts, "end_positions": ends})).batch(32))
     """
 
-    def __init__(self, encoder, preprocessor=None, **kwargs):
+    def __init__(self, backbone, preprocessor=None, **kwargs):
         kwargs.setdefault("name", "electra_question_answerer")
-        self.backbone = encoder
+        self.backbone = backbone
         self.preprocessor = preprocessor
-        policy = encoder.dtype_policy
+        policy = backbone.dtype_policy
         inputs = encoder_inputs()
-        x = encoder(inputs)
+        x = backbone(inputs)
         logits = keras.layers.Dense(
             2,
-            kernel_initializer=truncated_normal(encoder.initializer_range),
+            kernel_initializer=truncated_normal(backbone.initializer_range),
             dtype=policy,
             name="span_logits",
         )(x)
@@ -54,9 +55,9 @@ class ElectraQuestionAnswerer(ElectraTask):
         )
 
     def compile(self, optimizer="auto", loss="auto", metrics="auto", **kwargs):
-        """Defaults: AdamW 1e-4, cross-entropy over positions for each end."""
+        """Defaults: AdamW at the backbone size's rate, cross-entropy over positions per end."""
         if optimizer == "auto":
-            optimizer = keras.optimizers.AdamW(1e-4, epsilon=1e-6)
+            optimizer = self.default_optimizer()
         if loss == "auto":
             ce = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
             loss = {"start_logits": ce, "end_logits": ce}

@@ -1,7 +1,9 @@
-"""ElectraTask: the common base of the fine-tuning models (classifier, QA, tagger)."""
+"""ElectraTask: what the fine-tuning models (classifier, QA, tagger) have in common."""
 
 import keras
-import keras_hub
+
+from keras_electra.models.electra_backbone import ElectraBackbone
+from keras_electra.training.finetuning_defaults import default_learning_rate
 
 FEATURES = ("token_ids", "segment_ids", "padding_mask")
 
@@ -11,8 +13,14 @@ def encoder_inputs():
     return {name: keras.Input(shape=(None,), dtype="int32", name=name) for name in FEATURES}
 
 
-class ElectraTask(keras_hub.models.Task):
-    """A keras-hub `Task` around an `ElectraEncoder`.
+class ElectraTask:
+    """The conventions of keras-electra's keras-hub `Task`s around an `ElectraBackbone`.
+
+    A mixin, listed before the keras-hub base (`keras_hub.models.Task`, or
+    `TextClassifier` for the classifier, so that keras-hub's own loaders find
+    it): Keras rewrites a functional model's class bases when it is built, which
+    fails on a diamond of `keras.Model` subclasses, so this cannot be a `Task`
+    subclass of its own.
 
     keras-hub's `Task` maps the optional `preprocessor` over the batches given
     to `fit`, `evaluate` and `predict` (raw strings in, packed ids to the
@@ -21,13 +29,29 @@ class ElectraTask(keras_hub.models.Task):
     `encoder_inputs()` and list their own constructor arguments in
     `_task_config()`.
 
-    The encoder is exposed as both `.encoder` (ELECTRA's word) and `.backbone`
-    (keras-hub's).
+    The backbone is exposed as both `.backbone` (keras-hub's word) and
+    `.encoder` (ELECTRA's). As keras-hub tasks, they load from a model folder
+    (`ElectraClassifier.from_preset(folder, num_classes=3)`: the pre-trained
+    backbone, its tokenizer, a new head) or from a fine-tuned task's preset
+    (`from_preset(folder)`: everything as saved by `save_to_preset`).
     """
+
+    backbone_cls = ElectraBackbone
 
     @property
     def encoder(self):
         return self.backbone
+
+    def default_optimizer(self):
+        """What `compile()` uses: AdamW at the paper's rate for the backbone's width.
+
+        A constant rate, since `compile` cannot know the number of steps; for
+        ELECTRA's full recipe (layer-wise decay, warm-up, linear decay) pass
+        `keras_electra.finetuning_optimizer(...)` instead, as `finetune` does.
+        """
+        return keras.optimizers.AdamW(
+            default_learning_rate(self.backbone), weight_decay=0.01, epsilon=1e-6
+        )
 
     def compile_from_config(self, config):
         # Keras skips restoring the compile state (optimizer included) of a
@@ -43,7 +67,7 @@ class ElectraTask(keras_hub.models.Task):
 
     def get_config(self):
         config = {
-            "encoder": keras.layers.serialize(self.backbone),
+            "backbone": keras.layers.serialize(self.backbone),
             "preprocessor": (
                 keras.layers.serialize(self.preprocessor) if self.preprocessor else None
             ),
@@ -56,7 +80,9 @@ class ElectraTask(keras_hub.models.Task):
     @classmethod
     def from_config(cls, config):
         config = dict(config)
-        for key in ("encoder", "preprocessor"):
+        if "encoder" in config:  # `.keras` files written before `backbone=`
+            config["backbone"] = config.pop("encoder")
+        for key in ("backbone", "preprocessor"):
             if isinstance(config.get(key), dict):
                 config[key] = keras.layers.deserialize(config[key])
         return cls(**config)

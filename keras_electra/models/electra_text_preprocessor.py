@@ -4,6 +4,9 @@ import keras
 import keras_hub
 import tensorflow as tf
 
+from keras_electra.data.tokenizer import ElectraTokenizer
+from keras_electra.models.electra_backbone import ElectraBackbone
+
 
 def special_token_id(tokenizer, token):
     """The id of `token` ("[CLS]", ...) in `tokenizer`, with a clear error if absent."""
@@ -48,6 +51,9 @@ class ElectraTextPreprocessor(keras_hub.models.Preprocessor):
     >>> sorted(features)
     ['padding_mask', 'segment_ids', 'token_ids']
     """
+
+    backbone_cls = ElectraBackbone
+    tokenizer_cls = ElectraTokenizer
 
     def __init__(self, tokenizer, sequence_length=128, truncate="round_robin", **kwargs):
         super().__init__(**kwargs)

@@ -20,6 +20,8 @@ SMALL_TRAINING_SET = 6000
 def default_learning_rate(config):
     """The peak fine-tuning rate for a model of `config`'s width.
 
+    `config`: anything with a `hidden_size` (an `ElectraConfig`, an `ElectraBackbone`).
+
     Example:
     >>> default_learning_rate(ElectraConfig.preset("small"))
     0.0003
