@@ -8,6 +8,7 @@ from keras_electra.models.electra_backbone import ElectraBackbone, ElectraEncode
 from keras_electra.models.electra_generator import ElectraGenerator
 from keras_electra.models.electra_pretrainer import ElectraPretrainer
 from keras_electra.model_folder import (
+    load_backbone,
     load_discriminator,
     load_generator,
     load_pretrainer,

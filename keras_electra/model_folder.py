@@ -1,60 +1,125 @@
 """The model folder: what `pretrain` and `convert` write and every later step reads.
 
-A model folder holds:
-    config.json                  the `ElectraConfig`
-    vocab.txt                    the WordPiece vocabulary (when known)
-    discriminator.weights.h5     Keras weights of `ElectraDiscriminator` (if present)
-    generator.weights.h5         Keras weights of `ElectraGenerator` (if present)
+A model folder is a keras-hub preset directory whose backbone is the discriminator's
+encoder (what fine-tuning starts from), plus what ELECTRA adds:
 
-Weights are Keras's own `.weights.h5`, written by `Model.save_weights`, so a
-folder is readable from any machine with the package and no pickled code.
+    config.json, model.weights.h5, metadata.json     the `ElectraBackbone` (keras-hub)
+    tokenizer.json, assets/tokenizer/vocabulary.txt  the `ElectraTokenizer` (keras-hub)
+    electra_config.json             the `ElectraConfig` (generator sizes included)
+    discriminator_head.weights.h5   the replaced-token-detection head
+    generator.weights.h5            the whole `ElectraGenerator` (if saved)
+    vocab.txt, vocab.txt.json       the vocabulary and its normalization, for `prepare`
+
+So `ElectraBackbone.from_preset(folder)`, `ElectraTokenizer.from_preset(folder)`,
+`ElectraClassifier.from_preset(folder, num_classes=...)` and keras-hub's own
+`keras_hub.models.Backbone.from_preset(folder)` (once `keras_electra` is imported)
+all read it. Weights are Keras's own `.weights.h5`; no pickled code. Folders written
+before presets (config.json holding the `ElectraConfig`, discriminator.weights.h5)
+still load.
 """
 
+import json
 import os
+import shutil
+import tempfile
 
 import keras
 import tensorflow as tf
 
 from keras_electra.config import ElectraConfig
+from keras_electra.data.tokenizer import electra_tokenizer
+from keras_electra.data.vocab import settings_path
+from keras_electra.models.electra_backbone import ElectraBackbone
 from keras_electra.models.electra_discriminator import ElectraDiscriminator
-from keras_electra.models.electra_backbone import ElectraEncoder
 from keras_electra.models.electra_generator import ElectraGenerator
 from keras_electra.models.electra_pretrainer import ElectraPretrainer
 
-CONFIG_FILE = "config.json"
+ELECTRA_CONFIG_FILE = "electra_config.json"
+BACKBONE_CONFIG_FILE = "config.json"  # keras-hub's names for the backbone's files
+MODEL_WEIGHTS_FILE = "model.weights.h5"
 VOCAB_FILE = "vocab.txt"
-DISCRIMINATOR_WEIGHTS = "discriminator.weights.h5"
+DISCRIMINATOR_HEAD_WEIGHTS = "discriminator_head.weights.h5"
 GENERATOR_WEIGHTS = "generator.weights.h5"
+# Before presets: config.json held the ElectraConfig, and the whole discriminator
+# was one file.
+LEGACY_DISCRIMINATOR_WEIGHTS = "discriminator.weights.h5"
 
 
 def save_model_folder(path, config, discriminator=None, generator=None, vocab_file=None):
-    """Writes a model folder at `path` (created if needed).
+    """Writes a model folder (a keras-hub preset) at `path`, local or any tf.io.gfile URL.
 
     Example:
     >>> save_model_folder("out/model", pretrainer.electra_config,
-    ...     pretrainer.discriminator, pretrainer.generator, "vocab.txt")
+    ...     pretrainer.discriminator, pretrainer.generator, "data/vocab.txt")
+    >>> ElectraBackbone.from_preset("out/model")
     """
     if discriminator is None and generator is None:
         raise ValueError("save_model_folder needs a discriminator, a generator or both.")
-    tf.io.gfile.makedirs(path)
-    config.to_json(os.path.join(path, CONFIG_FILE))
+    # keras-hub writes presets with Python's own file functions: stage them
+    # locally and copy, so that gs:// and other tf.io.gfile URLs work too.
+    local = path if _is_local(path) else tempfile.mkdtemp(prefix="electra-model-")
+    os.makedirs(local, exist_ok=True)
+    config.to_json(os.path.join(local, ELECTRA_CONFIG_FILE))
     if vocab_file is not None:
-        tf.io.gfile.copy(vocab_file, os.path.join(path, VOCAB_FILE), overwrite=True)
+        tf.io.gfile.copy(vocab_file, os.path.join(local, VOCAB_FILE), overwrite=True)
+        if tf.io.gfile.exists(settings_path(vocab_file)):
+            tf.io.gfile.copy(
+                settings_path(vocab_file),
+                settings_path(os.path.join(local, VOCAB_FILE)),
+                overwrite=True,
+            )
+        electra_tokenizer(vocab_file).save_to_preset(local)
     if discriminator is not None:
-        discriminator.save_weights(os.path.join(path, DISCRIMINATOR_WEIGHTS))
+        discriminator.encoder.save_to_preset(local)
+        _head_model(discriminator).save_weights(os.path.join(local, DISCRIMINATOR_HEAD_WEIGHTS))
     if generator is not None:
-        generator.save_weights(os.path.join(path, GENERATOR_WEIGHTS))
+        generator.save_weights(os.path.join(local, GENERATOR_WEIGHTS))
+    if local != path:
+        _copy_tree(local, path)
+        shutil.rmtree(local, ignore_errors=True)
+
+
+def _is_local(path):
+    return "://" not in str(path)
+
+
+def _copy_tree(source, destination):
+    for folder, _, files in os.walk(source):
+        target = os.path.join(destination, os.path.relpath(folder, source))
+        tf.io.gfile.makedirs(target)
+        for name in files:
+            tf.io.gfile.copy(os.path.join(folder, name), os.path.join(target, name), overwrite=True)
+
+
+def _head_model(discriminator):
+    """The discriminator's head layers alone, as a model whose weights can be saved.
+
+    The backbone's weights are the preset's model.weights.h5; saving the head on
+    its own keeps them on disk once.
+    """
+    hidden = keras.Input(shape=(None, discriminator.encoder.hidden_size))
+    x = discriminator.get_layer("head_dense")(hidden)
+    x = discriminator.get_layer("head_logits")(x)
+    return keras.Model(hidden, x, name="discriminator_head")
+
+
+def _read_json(path):
+    with tf.io.gfile.GFile(path) as f:
+        return json.load(f)
 
 
 def load_config(path):
     """The `ElectraConfig` of the model folder at `path`."""
-    config_path = os.path.join(path, CONFIG_FILE)
-    if not tf.io.gfile.exists(config_path):
-        raise ValueError(
-            f"{path} is not a keras-electra model folder: it has no {CONFIG_FILE} "
-            "(write one with `keras-electra pretrain` or `keras-electra convert`)."
-        )
-    return ElectraConfig.from_json(config_path)
+    electra_config = os.path.join(path, ELECTRA_CONFIG_FILE)
+    if tf.io.gfile.exists(electra_config):
+        return ElectraConfig.from_json(electra_config)
+    legacy = os.path.join(path, BACKBONE_CONFIG_FILE)
+    if tf.io.gfile.exists(legacy) and "registered_name" not in _read_json(legacy):
+        return ElectraConfig.from_json(legacy)
+    raise ValueError(
+        f"{path} is not a keras-electra model folder: it has no {ELECTRA_CONFIG_FILE} "
+        "(write one with `keras-electra pretrain` or `keras-electra convert`)."
+    )
 
 
 def _weights_path(path, filename, part):
@@ -65,6 +130,22 @@ def _weights_path(path, filename, part):
             f"convert or pre-train one with --part {part} or both."
         )
     return weights
+
+
+def _is_legacy(path):
+    return not tf.io.gfile.exists(os.path.join(path, ELECTRA_CONFIG_FILE))
+
+
+def load_backbone(path):
+    """The pre-trained `ElectraBackbone` (the discriminator's encoder) in the folder.
+
+    `ElectraBackbone.from_preset(path)` does the same for a folder written as a
+    preset; this also reads folders written before.
+
+    Example:
+    >>> backbone = load_backbone("out/model")
+    """
+    return load_discriminator(path).encoder
 
 
 def load_discriminator(path):
@@ -78,10 +159,19 @@ def load_discriminator(path):
     >>> discriminator = load_discriminator("out/model")
     """
     config = load_config(path)
+    if _is_legacy(path):
+        discriminator = ElectraDiscriminator(
+            ElectraBackbone.from_electra_config(config, "discriminator"), name="discriminator"
+        )
+        discriminator.load_weights(
+            _weights_path(path, LEGACY_DISCRIMINATOR_WEIGHTS, "discriminator")
+        )
+        return discriminator
+    head_weights = _weights_path(path, DISCRIMINATOR_HEAD_WEIGHTS, "discriminator")
     discriminator = ElectraDiscriminator(
-        ElectraEncoder.from_electra_config(config, "discriminator"), name="discriminator"
+        ElectraBackbone.from_preset(path), name="discriminator"
     )
-    discriminator.load_weights(_weights_path(path, DISCRIMINATOR_WEIGHTS, "discriminator"))
+    _head_model(discriminator).load_weights(head_weights)
     return discriminator
 
 
@@ -118,7 +208,7 @@ def load_generator(path, all_positions=True):
     """
     config = load_config(path)
     generator = ElectraGenerator(
-        ElectraEncoder.from_electra_config(config, "generator"), name="generator"
+        ElectraBackbone.from_electra_config(config, "generator"), name="generator"
     )
     generator.load_weights(_weights_path(path, GENERATOR_WEIGHTS, "generator"))
     return mlm_logits_model(generator) if all_positions else generator
@@ -133,8 +223,13 @@ def load_pretrainer(path, seed=None, dtype=None):
     """
     config = load_config(path)
     pretrainer = ElectraPretrainer(config, seed=seed, dtype=dtype)
-    generator_weights = _weights_path(path, GENERATOR_WEIGHTS, "generator")
-    discriminator_weights = _weights_path(path, DISCRIMINATOR_WEIGHTS, "discriminator")
-    pretrainer.generator.load_weights(generator_weights)
-    pretrainer.discriminator.load_weights(discriminator_weights)
+    pretrainer.generator.load_weights(_weights_path(path, GENERATOR_WEIGHTS, "generator"))
+    if _is_legacy(path):
+        pretrainer.discriminator.load_weights(
+            _weights_path(path, LEGACY_DISCRIMINATOR_WEIGHTS, "discriminator")
+        )
+        return pretrainer
+    head_weights = _weights_path(path, DISCRIMINATOR_HEAD_WEIGHTS, "discriminator")
+    pretrainer.discriminator.encoder.load_weights(os.path.join(path, MODEL_WEIGHTS_FILE))
+    _head_model(pretrainer.discriminator).load_weights(head_weights)
     return pretrainer

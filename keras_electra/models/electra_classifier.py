@@ -52,6 +52,7 @@ class ElectraClassifier(ElectraTask, keras_hub.models.TextClassifier):
         kwargs.setdefault("name", "electra_classifier")
         self.backbone = backbone
         self.preprocessor = preprocessor
+        self._fit_preprocessor_to_backbone()
         policy = backbone.dtype_policy
         inputs = encoder_inputs()
         sequence = backbone(inputs)

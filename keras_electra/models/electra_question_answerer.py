@@ -33,6 +33,7 @@ class ElectraQuestionAnswerer(ElectraTask, keras_hub.models.Task):
         kwargs.setdefault("name", "electra_question_answerer")
         self.backbone = backbone
         self.preprocessor = preprocessor
+        self._fit_preprocessor_to_backbone()
         policy = backbone.dtype_policy
         inputs = encoder_inputs()
         x = backbone(inputs)

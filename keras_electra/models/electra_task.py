@@ -3,6 +3,7 @@
 import keras
 
 from keras_electra.models.electra_backbone import ElectraBackbone
+from keras_electra.models.electra_text_preprocessor import DEFAULT_SEQUENCE_LENGTH
 from keras_electra.training.finetuning_defaults import default_learning_rate
 
 FEATURES = ("token_ids", "segment_ids", "padding_mask")
@@ -41,6 +42,25 @@ class ElectraTask:
     @property
     def encoder(self):
         return self.backbone
+
+    def _fit_preprocessor_to_backbone(self):
+        """Gives a preprocessor of no set length the backbone's; refuses a longer one.
+
+        Call before building the graph: a preprocessor made by `from_preset` has
+        no length of its own, and a model pre-trained on short examples has
+        position embeddings for those only.
+        """
+        preprocessor = self.preprocessor
+        if not hasattr(preprocessor, "sequence_length"):
+            return
+        length, positions = preprocessor.sequence_length, self.backbone.max_position_embeddings
+        if length is None:
+            preprocessor.sequence_length = min(DEFAULT_SEQUENCE_LENGTH, positions)
+        elif length > positions:
+            raise ValueError(
+                f"The preprocessor packs {length} tokens, but the backbone has "
+                f"{positions} positions: give the preprocessor sequence_length <= {positions}."
+            )
 
     def default_optimizer(self):
         """What `compile()` uses: AdamW at the paper's rate for the backbone's width.

@@ -23,6 +23,9 @@ def special_token_id(tokenizer, token):
     return int(token_id)
 
 
+DEFAULT_SEQUENCE_LENGTH = 128
+
+
 @keras.saving.register_keras_serializable(package="keras_electra")
 class ElectraTextPreprocessor(keras_hub.models.Preprocessor):
     """Tokenizes one or two segments and packs them as `[CLS] a [SEP] (b [SEP])`.
@@ -37,7 +40,9 @@ class ElectraTextPreprocessor(keras_hub.models.Preprocessor):
         tokenizer: a Keras tokenizer layer mapping strings to token ids (a
             WordPiece tokenizer of keras-electra or keras-hub) with
             `token_to_id`.
-        sequence_length: int, the packed length.
+        sequence_length: int, the packed length; None (the default) lets the
+            task it joins choose: 128, or the backbone's positions if fewer
+            (128 too when used on its own).
         truncate: "round_robin" or "waterfall".
 
     Call with `x` a string tensor (single sentences) or a list or tuple of
@@ -55,10 +60,10 @@ class ElectraTextPreprocessor(keras_hub.models.Preprocessor):
     backbone_cls = ElectraBackbone
     tokenizer_cls = ElectraTokenizer
 
-    def __init__(self, tokenizer, sequence_length=128, truncate="round_robin", **kwargs):
+    def __init__(self, tokenizer, sequence_length=None, truncate="round_robin", **kwargs):
         super().__init__(**kwargs)
         self.tokenizer = tokenizer
-        self.sequence_length = int(sequence_length)
+        self.sequence_length = None if sequence_length is None else int(sequence_length)
         self.truncate = truncate
         self.packer = None
 
@@ -71,7 +76,7 @@ class ElectraTextPreprocessor(keras_hub.models.Preprocessor):
             end_value=special_token_id(self.tokenizer, "[SEP]"),
             pad_value=self.pad_token_id,
             truncate=self.truncate,
-            sequence_length=self.sequence_length,
+            sequence_length=self.sequence_length or DEFAULT_SEQUENCE_LENGTH,
         )
         self.built = True
 

@@ -34,6 +34,7 @@ class ElectraTokenClassifier(ElectraTask, keras_hub.models.Task):
         kwargs.setdefault("name", "electra_token_classifier")
         self.backbone = backbone
         self.preprocessor = preprocessor
+        self._fit_preprocessor_to_backbone()
         policy = backbone.dtype_policy
         inputs = encoder_inputs()
         x = backbone(inputs)

@@ -21,7 +21,15 @@ def run_convert(argv):
 def test_hf_single_folder(role, hf_folders, batch, hf_reference, tmp_path):
     out = str(tmp_path / "model")
     assert run_convert(["--from", "hf", "--input", hf_folders[role], "--output", out]) == 0
-    assert sorted(os.listdir(out)) == ["config.json", f"{role}.weights.h5", "vocab.txt"]
+    files = {
+        # The discriminator's backbone and tokenizer make the folder a keras-hub preset.
+        "discriminator": ["assets", "config.json", "discriminator_head.weights.h5",
+                          "electra_config.json", "metadata.json", "model.weights.h5",
+                          "tokenizer.json", "vocab.txt"],
+        "generator": ["assets", "electra_config.json", "generator.weights.h5",
+                      "tokenizer.json", "vocab.txt"],
+    }
+    assert sorted(os.listdir(out)) == files[role]
     loader = {"discriminator": keras_electra.load_discriminator, "generator": keras_electra.load_generator}
     model = loader[role](out)
     if role == "generator":
