@@ -18,6 +18,7 @@ before presets (config.json holding the `ElectraConfig`, discriminator.weights.h
 still load.
 """
 
+import contextlib
 import json
 import os
 import shutil
@@ -55,10 +56,41 @@ def save_model_folder(path, config, discriminator=None, generator=None, vocab_fi
     """
     if discriminator is None and generator is None:
         raise ValueError("save_model_folder needs a discriminator, a generator or both.")
-    # keras-hub writes presets with Python's own file functions: stage them
-    # locally and copy, so that gs:// and other tf.io.gfile URLs work too.
-    local = path if _is_local(path) else tempfile.mkdtemp(prefix="electra-model-")
-    os.makedirs(local, exist_ok=True)
+    with _local_folder(path) as local:
+        _write_model_folder(local, config, discriminator, generator, vocab_file)
+
+
+def save_task_preset(task, path):
+    """`task.save_to_preset(path)`, for `path` local or any tf.io.gfile URL.
+
+    Example:
+    >>> save_task_preset(classifier, "gs://bucket/runs/bbc/model")
+    >>> ElectraClassifier.from_preset("gs://bucket/runs/bbc/model")
+    """
+    with _local_folder(path) as local:
+        task.save_to_preset(local)
+
+
+@contextlib.contextmanager
+def _local_folder(path):
+    """`path` if local, else a temporary folder copied to `path` on success.
+
+    keras-hub writes presets with Python's own file functions; staging them
+    locally lets gs:// and other tf.io.gfile URLs work too.
+    """
+    if _is_local(path):
+        os.makedirs(path, exist_ok=True)
+        yield path
+        return
+    local = tempfile.mkdtemp(prefix="electra-model-")
+    try:
+        yield local
+        _copy_tree(local, path)
+    finally:
+        shutil.rmtree(local, ignore_errors=True)
+
+
+def _write_model_folder(local, config, discriminator, generator, vocab_file):
     config.to_json(os.path.join(local, ELECTRA_CONFIG_FILE))
     if vocab_file is not None:
         tf.io.gfile.copy(vocab_file, os.path.join(local, VOCAB_FILE), overwrite=True)
@@ -74,9 +106,6 @@ def save_model_folder(path, config, discriminator=None, generator=None, vocab_fi
         _head_model(discriminator).save_weights(os.path.join(local, DISCRIMINATOR_HEAD_WEIGHTS))
     if generator is not None:
         generator.save_weights(os.path.join(local, GENERATOR_WEIGHTS))
-    if local != path:
-        _copy_tree(local, path)
-        shutil.rmtree(local, ignore_errors=True)
 
 
 def _is_local(path):

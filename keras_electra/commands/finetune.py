@@ -6,9 +6,10 @@
 
 Trains with layer-wise learning-rate decay (AdamW, 10% warm-up, linear decay),
 scores the dev set after every epoch, keeps each seed's best epoch, and writes
-to --output: best_model.keras (the best seed's best epoch), metrics.json (every
-epoch of every seed, the median and spread of the seeds' best scores, as the
-paper reports, and the rows skipped as bad input).
+to --output: best_model.keras (the best seed's best epoch), model/ (the same as a
+keras-hub task preset: `ElectraClassifier.from_preset("runs/bbc/model")` and the
+like), metrics.json (every epoch of every seed, the median and spread of the
+seeds' best scores, as the paper reports, and the rows skipped as bad input).
 """
 
 import argparse
@@ -28,6 +29,8 @@ from keras_electra.tasks.task_data import (
     TASK_NAMES,
     load_task,
 )
+
+TASK_PRESET = "model"  # --output's subfolder holding the best model as a preset
 
 
 def add_parser(subparsers):
@@ -79,13 +82,13 @@ def _check_args(args, config):
         )
 
 
-def _encoder(model_dir, from_scratch):
-    from keras_electra.model_folder import load_config, load_discriminator
-    from keras_electra.models.electra_encoder import ElectraEncoder
+def _backbone(model_dir, from_scratch):
+    from keras_electra.model_folder import load_backbone, load_config
+    from keras_electra.models.electra_backbone import ElectraBackbone
 
     if from_scratch:
-        return ElectraEncoder.from_electra_config(load_config(model_dir), "discriminator")
-    return load_discriminator(model_dir).encoder
+        return ElectraBackbone.from_electra_config(load_config(model_dir), "discriminator")
+    return load_backbone(model_dir)
 
 
 def run_seed(args, data, seed, seed_dir):
@@ -93,7 +96,7 @@ def run_seed(args, data, seed, seed_dir):
     from keras_electra.training.layerwise_decay import finetuning_optimizer
 
     keras.utils.set_random_seed(seed)
-    model = data.build_model(_encoder(args.model, args.from_scratch))
+    model = data.build_model(_backbone(args.model, args.from_scratch))
     steps_per_epoch = -(-data.num_train_examples() // args.batch_size)
     model.compile(
         optimizer=finetuning_optimizer(
@@ -133,7 +136,7 @@ def summarize(runs, main_metric):
 
 def run(args):
     from keras_electra.data.tokenizer import electra_tokenizer
-    from keras_electra.model_folder import VOCAB_FILE, load_config
+    from keras_electra.model_folder import VOCAB_FILE, load_config, save_task_preset
 
     config = load_config(args.model)
     vocab_path = os.path.join(args.model, VOCAB_FILE)
@@ -164,11 +167,9 @@ def run(args):
         runs.append(run_seed(args, data, seed, seed_dir))
     summary = summarize(runs, data.main_metric)
     best_run = max(runs, key=lambda r: r["best"]["score"])
-    tf.io.gfile.copy(
-        os.path.join(args.output, f"seed_{best_run['seed']}", "best_model.keras"),
-        os.path.join(args.output, "best_model.keras"),
-        overwrite=True,
-    )
+    best_file = os.path.join(args.output, f"seed_{best_run['seed']}", "best_model.keras")
+    tf.io.gfile.copy(best_file, os.path.join(args.output, "best_model.keras"), overwrite=True)
+    save_task_preset(keras.saving.load_model(best_file), os.path.join(args.output, TASK_PRESET))
     report = {
         "task": args.task,
         "data_dir": args.data_dir,
@@ -189,4 +190,4 @@ def run(args):
         f.write(json.dumps(report, indent=2) + "\n")
     spread = f" (min {summary['min']:.4f}, max {summary['max']:.4f}, {args.seeds} seeds)" if args.seeds > 1 else ""
     print(f"{args.task} dev {summary['metric']}: median {summary['median']:.4f}{spread}; "
-          f"wrote {args.output}/metrics.json and best_model.keras")
+          f"wrote {args.output}/metrics.json, best_model.keras and {TASK_PRESET}/ (a keras-hub preset)")

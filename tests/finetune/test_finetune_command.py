@@ -4,8 +4,10 @@ import json
 import os
 
 import keras
+import numpy as np
 
 from finetune_helpers import real_file, slice_tsv, write_model_folder
+from keras_electra import ElectraClassifier
 from keras_electra.cli import main
 from keras_electra.data.vocab import learn_vocabulary
 
@@ -38,7 +40,12 @@ def test_finetune_tsv_learns_bbc_topics(real_data_dir, tmp_path):
     assert report["summary"]["median"] > 0.4, report["runs"][0]["epochs"]
     assert len(report["runs"][0]["epochs"]) == 6
     model = keras.models.load_model(str(output / "best_model.keras"))
-    assert model.predict(["Shares fell as the bank cut its profit forecast"], verbose=0).shape == (1, 5)
+    text = ["Shares fell as the bank cut its profit forecast"]
+    assert model.predict(text, verbose=0).shape == (1, 5)
+    # The same model as a keras-hub task preset, preprocessor included.
+    preset = ElectraClassifier.from_preset(str(output / "model"))
+    np.testing.assert_allclose(preset.predict(text, verbose=0), model.predict(text, verbose=0),
+                               atol=1e-6)
 
 
 def test_finetune_reports_a_dev_label_unseen_in_training(tmp_path, capsys):
