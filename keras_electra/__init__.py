@@ -15,6 +15,7 @@ from keras_electra.model_folder import (
     save_model_folder,
 )
 from keras_electra.training.pretraining_optimizer import pretraining_optimizer
+from keras_electra.training.pretraining_run import PretrainingRun, pretrain
 from keras_electra.training.schedules import WarmupLinearDecay
 
 # Fine-tuning.

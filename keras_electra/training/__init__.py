@@ -1,2 +1,4 @@
+from keras_electra.training.pretraining_config import pretraining_config
 from keras_electra.training.pretraining_optimizer import pretraining_optimizer
+from keras_electra.training.pretraining_run import PretrainingRun, pretrain
 from keras_electra.training.schedules import WarmupLinearDecay
