@@ -78,10 +78,10 @@ def add_parser(subparsers):
 
 
 def run(args):
-    from keras_electra.commands import pretrain as pretrain_command
     from keras_electra.data import learn_vocabulary, write_pretraining_examples
     from keras_electra.data import write_vocabulary
     from keras_electra.errors import UsageError
+    from keras_electra.training import pretrain, pretraining_config
 
     if args.steps < 1 or args.epochs < 1:
         raise UsageError("--steps and --epochs must be positive integers.")
@@ -110,19 +110,17 @@ def run(args):
     print(f"prepare: {manifest['example_count']} examples of {args.max_seq_length} tokens "
           f"-> {data} ({time.time() - start:.0f} s so far)")
 
-    config, _ = pretrain_command.resolve_config(data, preset="tiny")
-    config = config.replace(dropout=args.dropout)
-    jit = pretrain_command.accelerator_present() if args.jit is None else args.jit
+    config = pretraining_config(data, preset="tiny").replace(dropout=args.dropout)
     callbacks = [StopAfterMinutes(args.minutes)] if args.minutes else []
-    history = pretrain_command.pretrain(
-        data, config, model, steps=args.steps, batch_size=args.batch_size,
+    result = pretrain(
+        data, model, config=config, steps=args.steps, batch_size=args.batch_size,
         learning_rate=args.learning_rate,
         checkpoint_every=max(1, -(-args.steps // args.epochs)),
-        jit_compile=jit, seed=0, preset="tiny", verbose=2,
-        extra_callbacks=callbacks, stop_early_ok=bool(args.minutes),
+        jit_compile=args.jit, seed=0, verbose=2,
+        callbacks=callbacks, allow_early_stop=bool(args.minutes),
     )
-    if history is not None and history.history:
-        print_summary(history.history, config.vocab_size)
+    if result.history is not None and result.history.history:
+        print_summary(result.history.history, config.vocab_size)
     print(f"Done in {(time.time() - start) / 60:.1f} min. The model folder is {model}: "
           f"keras-electra finetune --model {model} ...; "
           f"TensorBoard: tensorboard --logdir {model}/logs")

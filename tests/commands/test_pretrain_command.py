@@ -12,10 +12,11 @@ import numpy as np
 import pytest
 
 from keras_electra.cli import main
-from keras_electra.commands import pretrain as pretrain_command
 from keras_electra.config import ElectraConfig
 from keras_electra.data import read_manifest
 from keras_electra.model_folder import load_config, load_discriminator, load_pretrainer
+from keras_electra.training import pretrain
+from keras_electra.training.pretraining_run import DEFAULT_LEARNING_RATES
 
 STEPS, EVERY, BATCH = 5, 2, 4
 
@@ -40,7 +41,8 @@ def uninterrupted(prepared, tmp_path_factory):
 
 def test_writes_a_model_folder_that_later_commands_read(uninterrupted, prepared):
     names = set(os.listdir(uninterrupted))
-    assert {"config.json", "vocab.txt", "vocab.txt.json", "discriminator.weights.h5",
+    assert {"config.json", "model.weights.h5", "tokenizer.json", "electra_config.json",
+            "vocab.txt", "vocab.txt.json", "discriminator_head.weights.h5",
             "generator.weights.h5", "run.json", "checkpoints", "logs"} <= names
     config = load_config(uninterrupted)
     manifest = read_manifest(prepared)
@@ -64,11 +66,9 @@ class Crash(keras.callbacks.Callback):
 def test_a_resumed_run_ends_where_an_uninterrupted_one_does(uninterrupted, prepared,
                                                              tmp_path, capsys):
     output = str(tmp_path / "resumed")
-    config, _ = pretrain_command.resolve_config(prepared, preset="tiny")
     with pytest.raises(KeyboardInterrupt):
-        pretrain_command.pretrain(prepared, config, output, steps=STEPS, batch_size=BATCH,
-                                  checkpoint_every=EVERY, jit_compile=False, preset="tiny",
-                                  extra_callbacks=[Crash()])
+        pretrain(prepared, output, steps=STEPS, batch_size=BATCH, checkpoint_every=EVERY,
+                 jit_compile=False, preset="tiny", callbacks=[Crash()])
     assert not os.path.exists(os.path.join(output, "config.json"))  # no model folder yet
     capsys.readouterr()
     assert main(pretrain_args(prepared, output, "--preset", "tiny")) == 0
@@ -106,7 +106,7 @@ def test_mixed_bfloat16_follows_the_float32_run_and_saves_float32(uninterrupted,
     # Same seed, data and schedule; Adam moves a weight by at most ~lr a step, so the
     # runs stay within 2 x steps x lr of each other, yet bfloat16 makes them differ.
     gap = max(float(np.abs(m - f).max()) for m, f in floats)
-    assert 0 < gap < 2 * STEPS * pretrain_command.DEFAULT_LEARNING_RATES["tiny"], gap
+    assert 0 < gap < 2 * STEPS * DEFAULT_LEARNING_RATES["tiny"], gap
 
 
 def refusal(capsys, argv):
@@ -123,30 +123,6 @@ def test_a_config_that_disagrees_with_the_data_is_refused(prepared, tmp_path, ca
                                             str(config_file)))
     assert "vocab_size=999" in message and "vocab_size=" in message
     assert not os.path.exists(tmp_path / "out")
-
-
-def test_a_partial_config_takes_the_rest_from_the_data(prepared, tmp_path):
-    config_file = tmp_path / "config.json"
-    config_file.write_text(json.dumps({"hidden_size": 32, "num_heads": 2, "num_layers": 1,
-                                       "embedding_size": 16, "intermediate_size": 64}))
-    config, _ = pretrain_command.resolve_config(prepared, config_path=str(config_file))
-    assert config.hidden_size == 32 and config.max_seq_length == 32
-    assert config.vocab_size == read_manifest(prepared)["vocab_size"]
-
-
-def test_a_new_model_has_as_many_positions_as_its_examples_are_long(prepared, tmp_path):
-    """Positions pre-training never reaches would stay random (see resolve_config)."""
-    config, _ = pretrain_command.resolve_config(prepared, preset="tiny")
-    assert config.max_position_embeddings == config.max_seq_length == 32
-    partial = tmp_path / "partial.json"
-    partial.write_text(json.dumps({"hidden_size": 32, "num_heads": 2}))
-    config, _ = pretrain_command.resolve_config(prepared, config_path=str(partial))
-    assert config.max_position_embeddings == 32
-    # A config that asks for more positions gets them.
-    explicit = tmp_path / "explicit.json"
-    explicit.write_text(json.dumps({"max_position_embeddings": 64}))
-    config, _ = pretrain_command.resolve_config(prepared, config_path=str(explicit))
-    assert config.max_position_embeddings == 64
 
 
 def test_an_output_holding_another_run_is_refused(uninterrupted, prepared, capsys):
@@ -167,3 +143,13 @@ def test_bad_invocations_are_refused(prepared, tmp_path, capsys):
     assert "not empty" in refusal(capsys, pretrain_args(prepared, foreign, "--preset", "tiny"))
     assert "manifest.json" in refusal(capsys, pretrain_args(str(tmp_path), tmp_path / "c",
                                                             "--preset", "tiny"))
+
+
+def test_refusals_name_the_flags_not_the_library_arguments(prepared, tmp_path, capsys):
+    message = refusal(capsys, pretrain_args(prepared, tmp_path / "a", "--preset", "tiny",
+                                            "--batch-size", "0"))
+    assert "--batch-size must be a positive integer" in message
+    message = refusal(capsys, pretrain_args(prepared, tmp_path / "b", "--preset", "tiny",
+                                            "--init-from", str(tmp_path)))
+    assert "--preset, --config or --init-from (got --preset, --init-from)" in message
+    assert not os.path.exists(tmp_path / "a") and not os.path.exists(tmp_path / "b")
