@@ -24,16 +24,9 @@ objective does the same (scripts/reference_pretraining_torch.py).
 """
 
 import argparse
-import ast
 import os
-import re
 import sys
-import sysconfig
 import time
-
-# Paragraphs with fewer letters than this fraction are code, tables or signatures.
-_MIN_LETTER_FRACTION = 0.7
-_MIN_PARAGRAPH_CHARS = 40
 
 
 def add_parser(subparsers):
@@ -79,7 +72,7 @@ def add_parser(subparsers):
 
 def run(args):
     from keras_electra.data import learn_vocabulary, write_pretraining_examples
-    from keras_electra.data import write_vocabulary
+    from keras_electra.data import write_python_docs_corpus, write_vocabulary
     from keras_electra.errors import UsageError
     from keras_electra.training import pretrain, pretraining_config
 
@@ -95,7 +88,7 @@ def run(args):
     model = os.path.join(args.output, "model")
 
     if not os.path.exists(corpus):
-        documents = write_corpus(corpus, int(args.corpus_mb * 1e6))
+        documents = write_python_docs_corpus(corpus, int(args.corpus_mb * 1e6))
         print(f"corpus: {documents} documents of Python documentation, "
               f"{os.path.getsize(corpus) / 1e6:.1f} MB -> {corpus}")
     if not os.path.exists(vocab):
@@ -134,75 +127,6 @@ def print_summary(history, vocab_size):
             history["loss"], history["mlm_accuracy"], history["disc_auc"],
             history["disc_accuracy"])):
         print(f"{i + 1:>5} {loss:>8.3f} {mlm:>8.4f} {auc:>8.4f} {acc:>8.4f}")
-
-
-def write_corpus(path, max_bytes):
-    """Writes Python's documentation as a pre-training corpus; returns the document count.
-
-    One sentence a line, a blank line between documents (a help topic or a docstring).
-
-    Example:
-    >>> write_corpus("corpus.txt", 1_000_000)                # doctest: +SKIP
-    """
-    from keras_electra.data.text_files import split_sentences
-
-    written = documents = 0
-    with open(path + ".tmp", "w", encoding="utf-8") as f:
-        for text in _documentation():
-            sentences = [s for p in _prose_paragraphs(text) for s in split_sentences(p)]
-            if not sentences:
-                continue
-            block = "\n".join(sentences) + "\n\n"
-            f.write(block)
-            written += len(block.encode("utf-8"))
-            documents += 1
-            if written >= max_bytes:
-                break
-    os.replace(path + ".tmp", path)
-    return documents
-
-
-def _documentation():
-    """Help topics first, then docstrings of the standard library's sources."""
-    from pydoc_data.topics import topics
-
-    for name in sorted(topics):
-        yield topics[name]
-    stdlib = sysconfig.get_paths()["stdlib"]
-    for directory, subdirectories, files in os.walk(stdlib):
-        # Tests and vendored packages hold little prose; sorted for a stable corpus.
-        subdirectories[:] = sorted(d for d in subdirectories
-                                   if d not in ("test", "tests", "site-packages", "idlelib")
-                                   and not d.startswith("__"))
-        for name in sorted(files):
-            if name.endswith(".py"):
-                yield from _docstrings(os.path.join(directory, name))
-
-
-def _docstrings(path):
-    try:
-        with open(path, encoding="utf-8") as f:
-            tree = ast.parse(f.read())
-    except (SyntaxError, UnicodeDecodeError, ValueError, OSError):
-        return  # A few stdlib files are deliberately broken (lib2to3 test data, ...).
-    nodes = [tree] + [n for n in ast.walk(tree) if isinstance(
-        n, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))]
-    for node in nodes:
-        docstring = ast.get_docstring(node)
-        if docstring:
-            yield docstring
-
-
-def _prose_paragraphs(text):
-    """Paragraphs of prose, each on one line; code, tables and doctests left out."""
-    for paragraph in re.split(r"\n\s*\n", text):
-        lines = paragraph.splitlines()
-        if not lines or any(line.startswith((" ", "\t", ">>>", "...")) for line in lines):
-            continue
-        joined = " ".join(line.strip() for line in lines)
-        letters = sum(c.isalpha() or c == " " for c in joined)
-        if len(joined) >= _MIN_PARAGRAPH_CHARS and letters >= _MIN_LETTER_FRACTION * len(joined):
-            yield joined
 
 
 def _keras_callback_base():

@@ -16,6 +16,7 @@ from keras_electra.data.manifest import (
 )
 from keras_electra.data.pretraining_dataset import pretraining_dataset
 from keras_electra.data.pretraining_examples import write_pretraining_examples
+from keras_electra.data.python_docs_corpus import write_python_docs_corpus
 from keras_electra.data.tokenizer import ElectraTokenizer, electra_tokenizer
 from keras_electra.data.vocab import (
     SPECIAL_TOKENS,

@@ -3,22 +3,7 @@
 import os
 
 from keras_electra.cli import main
-from keras_electra.commands import demo
 from keras_electra.model_folder import load_config, load_discriminator
-
-
-def test_corpus_is_prose_one_sentence_a_line(tmp_path):
-    path = str(tmp_path / "corpus.txt")
-    documents = demo.write_corpus(path, 200_000)
-    text = open(path, encoding="utf-8").read()
-    blocks = [b for b in text.split("\n\n") if b.strip()]
-    assert documents == len(blocks) > 50
-    lines = text.split("\n")
-    assert not any(line.startswith((">>>", " ")) for line in lines)
-    sentences = [line for line in lines if line]
-    # Sentences, not paragraphs: most end with final punctuation and are short.
-    assert sum(line.endswith((".", "!", "?", ":")) for line in sentences) > 0.8 * len(sentences)
-    assert sorted(len(line) for line in sentences)[len(sentences) // 2] < 150
 
 
 def test_demo_runs_the_whole_path(tmp_path, capsys):
