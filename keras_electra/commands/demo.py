@@ -25,7 +25,6 @@ objective does the same (scripts/reference_pretraining_torch.py).
 
 import argparse
 import os
-import sys
 import time
 
 
@@ -74,7 +73,7 @@ def run(args):
     from keras_electra.data import learn_vocabulary, write_pretraining_examples
     from keras_electra.data import write_python_docs_corpus, write_vocabulary
     from keras_electra.errors import UsageError
-    from keras_electra.training import pretrain, pretraining_config
+    from keras_electra.training import StopAfterMinutes, pretrain, pretraining_config
 
     if args.steps < 1 or args.epochs < 1:
         raise UsageError("--steps and --epochs must be positive integers.")
@@ -127,22 +126,3 @@ def print_summary(history, vocab_size):
             history["loss"], history["mlm_accuracy"], history["disc_auc"],
             history["disc_accuracy"])):
         print(f"{i + 1:>5} {loss:>8.3f} {mlm:>8.4f} {auc:>8.4f} {acc:>8.4f}")
-
-
-def _keras_callback_base():
-    import keras
-
-    return keras.callbacks.Callback
-
-
-class StopAfterMinutes(_keras_callback_base()):
-    """Ends `fit` after a time budget (checked after every step)."""
-
-    def __init__(self, minutes):
-        super().__init__()
-        self.deadline = time.time() + 60 * minutes
-
-    def on_train_batch_end(self, batch, logs=None):
-        if time.time() > self.deadline:
-            print(f"\n--minutes reached; stopping.", file=sys.stderr)
-            self.model.stop_training = True

@@ -2,3 +2,6 @@ from keras_electra.training.pretraining_config import pretraining_config
 from keras_electra.training.pretraining_optimizer import pretraining_optimizer
 from keras_electra.training.pretraining_run import PretrainingRun, pretrain
 from keras_electra.training.schedules import WarmupLinearDecay
+from keras_electra.training.seed_generator_backup import SeedGeneratorBackup
+from keras_electra.training.stop_after_minutes import StopAfterMinutes
+from keras_electra.training.stop_at_step import StopAtStep
