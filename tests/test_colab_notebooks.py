@@ -7,6 +7,7 @@ settings cell runs, then the test shrinks the run (steps, sizes) before the rest
 import json
 import os
 
+import numpy as np
 import pytest
 
 from keras_electra import ElectraConfig, load_discriminator
@@ -50,3 +51,121 @@ def test_pretrain_notebook_writes_a_model_folder(tmp_path):
     tiny = ElectraConfig.preset("tiny")
     assert load_discriminator(str(model_dir)).encoder.hidden_size == tiny.hidden_size
     assert os.listdir(tmp_path / "work" / "logs" / "train")  # TensorBoard events
+
+
+FINETUNE_WORDS = "a the film plot actor was is good great fine bad awful dull long".split()
+FINETUNE_LABELS = {"good": "positive", "great": "positive", "bad": "negative",
+                   "awful": "negative", "long": "neutral", "fine": "neutral"}
+
+
+def write_finetune_tsv(path, rows, seed):
+    """`sentence<TAB>label` rows whose label follows from the one sentiment word they hold."""
+    import random
+
+    rng = random.Random(seed)
+    cues = sorted(FINETUNE_LABELS)
+    with open(path, "w") as f:
+        f.write("sentence\tlabel\n")
+        for i in range(rows):
+            cue = cues[i % len(cues)]
+            words = [rng.choice(["a", "the"]), rng.choice(["film", "plot", "actor"]),
+                     rng.choice(["was", "is"]), cue]
+            f.write(f"{' '.join(words)}\t{FINETUNE_LABELS[cue]}\n")
+
+
+def tiny_discriminator(tmp_path):
+    """A random tiny discriminator, its config and the vocab.txt of FINETUNE_WORDS."""
+    from keras_electra import ElectraBackbone, ElectraDiscriminator
+    from keras_electra.data import SPECIAL_TOKENS, write_vocabulary
+
+    letters = list("abcdefghijklmnopqrstuvwxyz.,")
+    vocab = list(dict.fromkeys(
+        list(SPECIAL_TOKENS) + FINETUNE_WORDS + letters + ["##" + c for c in letters]))
+    vocab_file = str(tmp_path / "vocab.txt")
+    write_vocabulary(vocab, vocab_file)
+    config = ElectraConfig.preset(
+        "tiny", vocab_size=len(vocab), max_position_embeddings=32, max_seq_length=32,
+        pad_token_id=0, cls_token_id=2, sep_token_id=3, mask_token_id=4,
+    )
+    discriminator = ElectraDiscriminator(
+        ElectraBackbone.from_electra_config(config), name="discriminator")
+    return config, discriminator, vocab_file
+
+
+def tiny_backbone_batch():
+    return {"token_ids": np.array([[2, 5, 6, 7, 3, 0]], "int32"),
+            "segment_ids": np.zeros((1, 6), "int32"),
+            "padding_mask": np.array([[1, 1, 1, 1, 1, 0]], "int32")}
+
+
+def test_finetune_notebook_fine_tunes_predicts_and_reloads(tmp_path):
+    import keras_electra
+
+    cells = list(code_cells("finetune_electra.ipynb"))
+    assert not any(line.lstrip().startswith(("%", "!")) for c in cells for line in c.splitlines())
+    namespace = {}
+    exec(cells[0], namespace)  # settings
+    assert {"MODEL_DIR", "HF_DIR", "TASK_DIR", "SEQUENCE_LENGTH", "EPOCHS"} <= set(namespace)
+
+    # In place of the skipped download cell: a model folder, as the pre-training
+    # notebook leaves it, and a task folder of GLUE's format.
+    config, discriminator, vocab_file = tiny_discriminator(tmp_path)
+    model_dir = str(tmp_path / "model")
+    keras_electra.save_model_folder(model_dir, config, discriminator, vocab_file=vocab_file)
+    task_dir = tmp_path / "task"
+    task_dir.mkdir()
+    write_finetune_tsv(task_dir / "train.tsv", 24, seed=0)
+    write_finetune_tsv(task_dir / "dev.tsv", 9, seed=1)
+    with open(task_dir / "dev.tsv") as f:
+        dev_texts = [line.split("\t")[0] for line in f.readlines()[1:]]
+    namespace.update(
+        MODEL_DIR=model_dir, HF_DIR=str(tmp_path / "no-hf"), TASK_DIR=str(task_dir),
+        OUTPUT_DIR=str(tmp_path / "fine-tuned"), SEQUENCE_LENGTH=16, EPOCHS=2, BATCH_SIZE=8,
+        LEARNING_RATE=None, MAX_TRAIN_EXAMPLES=None, LABEL_NAMES={"neutral": "meh"},
+        SAMPLE_TEXTS=dev_texts,  # predictions to check the accuracy against
+    )
+    for source in cells[1:]:
+        exec(source, namespace)
+
+    labels = namespace["labels"]
+    assert labels == ["negative", "neutral", "positive"]
+    classifier = namespace["classifier"]
+    assert namespace["rate"] == pytest.approx(3e-3)  # tiny's default rate
+    assert len(namespace["history"].history["loss"]) == 2
+    assert int(classifier.optimizer.iterations) == namespace["total_steps"] == 2 * 3
+
+    # The reported accuracy is the share of dev examples whose argmax is their label.
+    accuracy = namespace["dev"]["accuracy"]
+    assert 0.0 <= accuracy <= 1.0
+    logits = namespace["logits"]
+    assert logits.shape == (9, 3)
+    assert accuracy == pytest.approx(
+        np.mean(np.argmax(logits, axis=-1) == namespace["dev_label_ids"]))
+    assert namespace["predicted"] == [
+        {"neutral": "meh"}.get(labels[i], labels[i]) for i in np.argmax(logits, axis=-1)]
+    reloaded = namespace["reloaded"]
+    assert type(reloaded) is keras_electra.ElectraClassifier and reloaded.num_classes == 3
+    assert reloaded.preprocessor.sequence_length == 16
+    np.testing.assert_allclose(namespace["reloaded_logits"], logits, atol=1e-5)
+
+
+def test_finetune_notebook_converts_a_hugging_face_folder_exactly(tmp_path):
+    """The conversion cell, on the folder the (skipped) download cell would leave."""
+    from keras_electra import ElectraBackbone, ElectraTokenizer
+    from keras_electra.interop import export_hf
+
+    cells = list(code_cells("finetune_electra.ipynb"))
+    (convert,) = [c for c in cells if "load_hf_discriminator" in c]
+    config, discriminator, vocab_file = tiny_discriminator(tmp_path)
+    hf_dir, model_dir = str(tmp_path / "hf"), str(tmp_path / "model")
+    export_hf(discriminator, hf_dir, config, vocab_file)
+    namespace = {}
+    exec(cells[0], namespace)  # settings
+    namespace.update(HF_DIR=hf_dir, MODEL_DIR=model_dir)
+    exec(convert, namespace)
+
+    batch = tiny_backbone_batch()
+    np.testing.assert_allclose(
+        np.asarray(ElectraBackbone.from_preset(model_dir)(batch)),
+        np.asarray(discriminator.encoder(batch)), atol=1e-6)
+    assert ElectraTokenizer.from_preset(model_dir)("the film").tolist() == [6, 7]
