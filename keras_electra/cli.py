@@ -5,10 +5,13 @@
 
 Mistakes a user can fix (a bad flag, a missing file, bad data) end in one line,
 `keras-electra: error: ...`, and exit code 2; `--traceback` shows where instead.
+The library's messages name its arguments between backticks; the line shows the
+verb's flags there instead (a verb's `LIBRARY_ARGUMENTS` maps the names that differ).
 """
 
 import argparse
 import importlib
+import re
 import sys
 
 from keras_electra.commands import VERBS
@@ -62,9 +65,33 @@ def main(argv=None):
         if args.traceback:
             raise
         message = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
-        print(f"keras-electra: error: {message}", file=sys.stderr)
+        renamed = getattr(modules[args.command], "LIBRARY_ARGUMENTS", {})
+        print(f"keras-electra: error: {in_flag_terms(message, args, renamed)}",
+              file=sys.stderr)
         return EXIT_USAGE
     return 0 if code is None else code
+
+
+def in_flag_terms(message, args, renamed=None):
+    """`message` with the library's `argument` names put as the flags in `args`.
+
+    `renamed` maps a library argument to the flag's dest where the two differ, or to
+    None where the verb has no flag for it (the name is then left as it is).
+
+    Example:
+    >>> args = argparse.Namespace(batch_size=0, output="out/")
+    >>> in_flag_terms("`batch_size` must be positive; see `output_dir`.", args,
+    ...               {"output_dir": "output"})
+    '--batch-size must be positive; see --output.'
+    """
+    renamed = renamed or {}
+    flags = vars(args)
+
+    def flag(match):
+        name = renamed.get(match[1], match[1])
+        return "--" + name.replace("_", "-") if name in flags else match[0]
+
+    return re.sub(r"`(\w+)`", flag, message)
 
 
 if __name__ == "__main__":

@@ -27,6 +27,10 @@ import argparse
 import os
 import time
 
+# The library's `output` (pretrain's) is DIR/model here, not this verb's --output DIR;
+# its other arguments that share a flag's name mean the same here.
+LIBRARY_ARGUMENTS = {"output": None}
+
 
 def add_parser(subparsers):
     parser = subparsers.add_parser(

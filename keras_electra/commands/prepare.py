@@ -13,6 +13,9 @@ finished folder does nothing; a folder holding other data is refused.
 import argparse
 import os
 
+# write_pretraining_examples's arguments -> these flags, for its error messages.
+LIBRARY_ARGUMENTS = {"inputs": "input", "vocab_path": "vocab", "output_dir": "output"}
+
 _TRUNCATION_WARNING = 0.1
 
 

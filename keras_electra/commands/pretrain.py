@@ -23,9 +23,7 @@ In Python the same run is `keras_electra.pretrain(data, output, preset=..., ...)
 """
 
 import argparse
-import re
 
-from keras_electra.errors import DataError, UsageError
 from keras_electra.training.pretraining_run import (
     DEFAULT_CHECKPOINT_EVERY,
     DEFAULT_LEARNING_RATES,
@@ -81,39 +79,22 @@ def add_parser(subparsers):
 def run(args):
     from keras_electra.training import pretrain
 
-    try:
-        result = pretrain(
-            args.data,
-            args.output,
-            steps=args.steps,
-            batch_size=args.batch_size,
-            preset=args.preset,
-            config=args.config,
-            init_from=args.init_from,
-            learning_rate=args.learning_rate,
-            warmup_steps=args.warmup_steps,
-            checkpoint_every=args.checkpoint_every,
-            jit_compile=args.jit,
-            seed=args.seed,
-            dtype=args.dtype,
-        )
-    except (UsageError, DataError) as e:
-        raise in_flag_terms(e, args) from None
+    result = pretrain(
+        args.data,
+        args.output,
+        steps=args.steps,
+        batch_size=args.batch_size,
+        preset=args.preset,
+        config=args.config,
+        init_from=args.init_from,
+        learning_rate=args.learning_rate,
+        warmup_steps=args.warmup_steps,
+        checkpoint_every=args.checkpoint_every,
+        jit_compile=args.jit,
+        seed=args.seed,
+        dtype=args.dtype,
+    )
     if result.history is not None and result.history.history:
         last = {k: v[-1] for k, v in result.history.history.items()}
         print("final epoch: " + "  ".join(f"{k} {v:.4f}" for k, v in last.items()))
     print(f"Wrote the model folder {args.output} (finetune --model {args.output}).")
-
-
-def in_flag_terms(error, args):
-    """`error` with the library's `argument` names replaced by this command's flags.
-
-    Example:
-    >>> in_flag_terms(UsageError("`batch_size` must be positive."),
-    ...               argparse.Namespace(batch_size=0))
-    UsageError('--batch-size must be positive.')
-    """
-    flags = vars(args)
-    message = re.sub(r"`(\w+)`", lambda m: "--" + m[1].replace("_", "-")
-                     if m[1] in flags else m[0], str(error))
-    return type(error)(message)

@@ -8,6 +8,9 @@ learned pieces) and vocab.txt.json (the normalization used, read by `prepare`).
 
 import argparse
 
+# learn_vocabulary's and write_vocabulary's arguments -> these flags, for their errors.
+LIBRARY_ARGUMENTS = {"inputs": "input", "path": "output"}
+
 
 def add_parser(subparsers):
     parser = subparsers.add_parser(

@@ -97,7 +97,7 @@ def check_against_config(manifest, config, where):
         raise DataError(
             f"the data in {where} does not fit the model config ({'; '.join(problems)}); "
             "build the config from the data (keras_electra.data.dataset_config_overrides) or "
-            "prepare the data again with the model's vocabulary and --max-seq-length."
+            "prepare the data again with the model's vocabulary and max_seq_length."
         )
 
 

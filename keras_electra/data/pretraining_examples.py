@@ -124,16 +124,16 @@ def write_pretraining_examples(
     """
     if not isinstance(max_seq_length, int) or max_seq_length < MIN_TARGET_LENGTH:
         raise UsageError(
-            f"--max-seq-length must be an integer >= {MIN_TARGET_LENGTH}, got {max_seq_length!r}."
+            f"`max_seq_length` must be an integer >= {MIN_TARGET_LENGTH}, got {max_seq_length!r}."
         )
     if not isinstance(workers, int) or workers < 1:
-        raise UsageError(f"--workers must be a positive integer, got {workers!r}.")
+        raise UsageError(f"`workers` must be a positive integer, got {workers!r}.")
     files = text_files.expand_inputs(inputs)
     sizes = [text_files.file_size(path) for path in files]
     if num_shards is None:
         num_shards = default_num_shards(sum(sizes))
     if not isinstance(num_shards, int) or num_shards < 1:
-        raise UsageError(f"--num-shards must be a positive integer, got {num_shards!r}.")
+        raise UsageError(f"`num_shards` must be a positive integer, got {num_shards!r}.")
 
     ids = vocab_lib.special_token_ids(vocab_path)
     settings = vocab_lib.vocabulary_settings(vocab_path)
@@ -229,7 +229,7 @@ def _check_output_dir(output_dir, manifest):
         tf.io.gfile.makedirs(output_dir)
         return None
     if not tf.io.gfile.isdir(output_dir):
-        raise UsageError(f"--output {output_dir} is a file, not a folder.")
+        raise UsageError(f"`output_dir` {output_dir} is a file, not a folder.")
     existing = manifest_lib.read_manifest(output_dir)
     if existing is not None:
         differences = manifest_lib.identity_differences(existing, manifest)
@@ -237,7 +237,7 @@ def _check_output_dir(output_dir, manifest):
             return existing
         raise DataError(
             f"{output_dir} already holds a different dataset (it differs in: "
-            f"{', '.join(differences)}); choose another --output, or delete that folder "
+            f"{', '.join(differences)}); choose another `output_dir`, or delete that folder "
             "to replace it."
         )
     foreign = [
@@ -249,7 +249,7 @@ def _check_output_dir(output_dir, manifest):
         raise DataError(
             f"{output_dir} is not empty and holds no {manifest_lib.MANIFEST_NAME} "
             f"(it has {', '.join(sorted(foreign)[:3])}{', ...' if len(foreign) > 3 else ''}); "
-            "choose an empty or new --output."
+            "choose an empty or new `output_dir`."
         )
     return None
 

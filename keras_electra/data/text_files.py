@@ -42,14 +42,14 @@ def expand_inputs(patterns):
         UsageError: a pattern matches nothing or a path does not exist.
     """
     if not patterns:
-        raise UsageError("no input given; pass --input FILES_OR_GLOBS.")
+        raise UsageError("no input given; pass `inputs` (files, folders or globs).")
     files, seen = [], set()
     for pattern in patterns:
         if _GLOB_CHARS & set(pattern):
             matches = sorted(tf.io.gfile.glob(pattern))
             matches = [m for m in matches if not tf.io.gfile.isdir(m)]
             if not matches:
-                raise UsageError(f"--input {pattern!r} matches no file.")
+                raise UsageError(f"`inputs` {pattern!r} matches no file.")
         elif tf.io.gfile.isdir(pattern):
             matches = sorted(
                 os.path.join(pattern, name)
@@ -58,7 +58,7 @@ def expand_inputs(patterns):
                 and not tf.io.gfile.isdir(os.path.join(pattern, name))
             )
             if not matches:
-                raise UsageError(f"--input directory {pattern!r} holds no file.")
+                raise UsageError(f"`inputs` directory {pattern!r} holds no file.")
         elif tf.io.gfile.exists(pattern):
             matches = [pattern]
         else:
@@ -208,6 +208,6 @@ def check_problems(problems, allow_bad_input, what="input"):
         kind = sorted(problems.counts)[0]
         raise DataError(
             f"bad {what}: {problems.describe(kind)}. Fix the file, or pass "
-            "--allow-bad-input to go on (bad bytes become U+FFFD, long lines are cut, "
+            "`allow_bad_input` to go on (bad bytes become U+FFFD, long lines are cut, "
             "empty files skipped; all counted in the output)."
         )

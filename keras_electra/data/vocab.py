@@ -111,7 +111,7 @@ def learn_vocabulary(
     files = text_files.expand_inputs(inputs)
     if not isinstance(vocab_size, int) or vocab_size <= len(SPECIAL_TOKENS):
         raise UsageError(
-            f"--vocab-size must be an integer above {len(SPECIAL_TOKENS)}, got {vocab_size!r}."
+            f"`vocab_size` must be an integer above {len(SPECIAL_TOKENS)}, got {vocab_size!r}."
         )
     problems = text_files.TextProblems()
     batches = _word_batches(files, lowercase, strip_accents, problems)
@@ -136,7 +136,7 @@ def learn_vocabulary(
     smallest = len(SPECIAL_TOKENS) + 2 * len(alphabet)
     if vocab_size < smallest:
         raise DataError(
-            f"--vocab-size {vocab_size} is too small: the {len(SPECIAL_TOKENS)} special "
+            f"`vocab_size` {vocab_size} is too small: the {len(SPECIAL_TOKENS)} special "
             f"tokens plus the corpus alphabet ({len(alphabet)} characters, each as a word "
             f"start and as a '##' continuation) need {smallest}; use at least {smallest}."
         )
@@ -205,7 +205,7 @@ def write_vocabulary(vocab, path, *, lowercase=True, strip_accents=True, overwri
             if f.read() != text:
                 raise UsageError(
                     f"{path} already exists and holds another vocabulary; pass "
-                    "--overwrite or choose another --output."
+                    "`overwrite` or choose another `path`."
                 )
     settings = {
         "lowercase": bool(lowercase),

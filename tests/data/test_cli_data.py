@@ -72,9 +72,17 @@ def test_vocab_then_prepare_on_real_news(capsys, news_files, tmp_path):
                     "--output", f"{d}/out", "--quiet"], "undecodable byte"),
         (lambda d: ["prepare", "--input", f"{d}/empty.txt", "--vocab", f"{d}/vocab.txt",
                     "--output", f"{d}/out", "--quiet"], "1 empty file"),
+        # The library names its arguments; the line names the flags.
+        (lambda d: ["prepare", "--input", f"{d}/latin1.txt", "--vocab", f"{d}/vocab.txt",
+                    "--output", f"{d}/out", "--quiet"], "pass --allow-bad-input to go on"),
+        (lambda d: ["prepare", "--input", f"{d}/corpus.txt", "--vocab", f"{d}/vocab.txt",
+                    "--output", f"{d}/out", "--max-seq-length", "2"],
+         "--max-seq-length must be an integer"),
+        (lambda d: ["vocab", "--input", f"{d}/corpus.txt", "--vocab-size", "100",
+                    "--output", f"{d}/vocab.txt"], "pass --overwrite or choose another --output"),
     ],
     ids=["glob-matches-nothing", "vocab-too-small", "vocab-without-mask", "not-utf8",
-         "empty-file"],
+         "empty-file", "allow-bad-input-flag", "max-seq-length-flag", "overwrite-flag"],
 )
 def test_bad_input_is_one_line_and_exit_code_2(capsys, make_args, message, corpus,
                                                vocab_path, tmp_path):

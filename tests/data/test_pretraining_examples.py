@@ -158,6 +158,19 @@ def test_short_documents_become_short_examples_and_are_counted(vocab_path, tmp_p
     assert min(int(e["padding_mask"].sum()) for e in examples) <= 5
 
 
+@pytest.mark.parametrize("arguments, message", [
+    ({"max_seq_length": 2}, "`max_seq_length` must be an integer >="),
+    ({"workers": 0}, "`workers` must be a positive integer"),
+    ({"num_shards": 0}, "`num_shards` must be a positive integer"),
+])
+def test_bad_arguments_are_refused_by_name(corpus, vocab_path, tmp_path, arguments, message):
+    with pytest.raises(UsageError) as e:
+        write_pretraining_examples([corpus], vocab_path, str(tmp_path / "o"),
+                                   progress=False, **arguments)
+    assert message in str(e.value)
+    assert not (tmp_path / "o").exists()
+
+
 def test_no_examples_at_all_and_missing_inputs(vocab_path, tmp_path):
     with pytest.raises(UsageError, match="matches no file"):
         write_pretraining_examples([str(tmp_path / "*.txt")], vocab_path,

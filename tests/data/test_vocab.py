@@ -50,7 +50,7 @@ def test_vocabulary_without_a_special_token_is_refused_by_name(tmp_path):
 
 
 def test_vocabulary_size_below_specials_plus_alphabet_is_refused(corpus):
-    with pytest.raises(DataError, match=r"--vocab-size 20 is too small.*use at least \d+"):
+    with pytest.raises(DataError, match=r"`vocab_size` 20 is too small.*use at least \d+"):
         vocab_lib.learn_vocabulary([corpus], 20)
 
 
@@ -85,7 +85,7 @@ def test_write_refuses_to_replace_a_different_vocabulary(vocab_path, tmp_path):
     vocab = vocab_lib.read_vocabulary(vocab_path)
     vocab_lib.write_vocabulary(vocab, path)
     vocab_lib.write_vocabulary(vocab, path)  # The same one again is fine.
-    with pytest.raises(UsageError, match="--overwrite"):
+    with pytest.raises(UsageError, match="pass `overwrite` or choose another `path`"):
         vocab_lib.write_vocabulary(vocab[:-1], path)
     assert vocab_lib.read_vocabulary(path) == vocab
     vocab_lib.write_vocabulary(vocab[:-1], path, overwrite=True)
