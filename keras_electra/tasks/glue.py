@@ -62,7 +62,7 @@ class GlueTask:
         path = os.path.join(data_dir, self.file_for(split))
         if not tf.io.gfile.exists(path):
             raise DataError(
-                f"{path} does not exist; --data-dir should be the {self.name.upper()} "
+                f"{path} does not exist; `data_dir` should be the {self.name.upper()} "
                 f"folder of GLUE (holding train.tsv and {', '.join(f for _, f in self.dev_files)})."
             )
         return read_columns(

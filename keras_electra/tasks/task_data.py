@@ -210,7 +210,7 @@ def load_task(name, data_dir, tokenizer, max_seq_length):
     if name not in TASK_NAMES:
         raise DataError(f"unknown task {name!r}; choose one of {', '.join(TASK_NAMES)}.")
     if not tf.io.gfile.isdir(data_dir):
-        raise DataError(f"--data-dir {data_dir} is not a folder.")
+        raise DataError(f"`data_dir` {data_dir} is not a folder.")
     skipped = SkippedRows()
     if name in GLUE_TASKS:
         task = GLUE_TASKS[name]

@@ -9,6 +9,7 @@ from finetune_helpers import real_file
 from keras_electra.errors import DataError
 from keras_electra.tasks import conll
 from keras_electra.tasks.glue import GLUE_TASKS
+from keras_electra.tasks.task_data import load_task
 from keras_electra.tasks.sentence_tsv import label_ids, label_vocabulary, read_sentence_tsv
 from keras_electra.tasks.skipped import SkippedRows
 from keras_electra.tasks.squad import QAExample, make_windows, read_squad, split_words
@@ -60,8 +61,10 @@ def test_glue_layouts(name, tmp_path):
 
 
 def test_glue_missing_folder_is_a_clear_error(tmp_path):
-    with pytest.raises(DataError, match="MRPC folder of GLUE"):
+    with pytest.raises(DataError, match="`data_dir` should be the MRPC folder of GLUE"):
         GLUE_TASKS["mrpc"].read(str(tmp_path), "train", SkippedRows())
+    with pytest.raises(DataError, match=r"`data_dir` \S+ is not a folder"):
+        load_task("mrpc", str(tmp_path / "absent"), tokenizer=None, max_seq_length=32)
 
 
 def test_generic_tsv_counts_short_rows_and_rejects_unseen_dev_labels(tmp_path):
