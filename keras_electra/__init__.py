@@ -24,6 +24,9 @@ from keras_electra.models.electra_question_answerer import ElectraQuestionAnswer
 from keras_electra.models.electra_text_preprocessor import ElectraTextPreprocessor
 from keras_electra.data.tokenizer import ElectraTokenizer
 from keras_electra.models.electra_token_classifier import ElectraTokenClassifier
+from keras_electra.models.electra_token_classifier_preprocessor import (
+    ElectraTokenClassifierPreprocessor,
+)
 from keras_electra.training.layerwise_decay import LayerwiseDecayAdamW, finetuning_optimizer
 
 __version__ = "0.1.0"

@@ -101,10 +101,3 @@ class ElectraTextPreprocessor(keras_hub.models.Preprocessor):
             {"sequence_length": self.sequence_length, "truncate": self.truncate}
         )
         return config
-
-    @classmethod
-    def from_config(cls, config):
-        config = dict(config)
-        if isinstance(config.get("tokenizer"), dict):
-            config["tokenizer"] = keras.layers.deserialize(config["tokenizer"])
-        return cls(**config)
