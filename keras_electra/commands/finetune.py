@@ -22,7 +22,11 @@ import keras
 import tensorflow as tf
 
 from keras_electra.errors import UsageError
-from keras_electra.training.finetuning_defaults import default_epochs, default_learning_rate
+from keras_electra.training.finetuning_defaults import (
+    default_epochs,
+    default_layerwise_decay,
+    default_learning_rate,
+)
 from keras_electra.tasks.task_data import (
     DEFAULT_EPOCHS,
     DEFAULT_SEQUENCE_LENGTH,
@@ -149,7 +153,7 @@ def run(args):
     if args.learning_rate is None:
         args.learning_rate = default_learning_rate(config)
     if args.layerwise_decay is None:
-        args.layerwise_decay = 0.9 if config.num_layers >= 24 else 0.8
+        args.layerwise_decay = default_layerwise_decay(config)
 
     data = load_task(args.task, args.data_dir, electra_tokenizer(vocab_path), args.max_seq_length)
     args.epochs = args.epochs or default_epochs(

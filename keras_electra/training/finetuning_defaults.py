@@ -32,6 +32,16 @@ def default_learning_rate(config):
     return _LARGE_RATE
 
 
+def default_layerwise_decay(config):
+    """The paper's layer-wise learning-rate decay: 0.9 for Large (24 layers), else 0.8.
+
+    Example:
+    >>> default_layerwise_decay(ElectraConfig.preset("base"))
+    0.8
+    """
+    return 0.9 if config.num_layers >= 24 else 0.8
+
+
 def default_epochs(task_epochs, num_train_examples):
     """`task_epochs` (a GLUE task's paper value) if known, else 3 or 10 by data size.
 

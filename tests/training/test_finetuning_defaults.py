@@ -6,6 +6,7 @@ from keras_electra import ElectraConfig
 from keras_electra.training.finetuning_defaults import (
     SMALL_TRAINING_SET,
     default_epochs,
+    default_layerwise_decay,
     default_learning_rate,
 )
 
@@ -20,3 +21,9 @@ def test_small_training_sets_get_ten_epochs_and_known_tasks_keep_theirs():
     assert default_epochs(None, SMALL_TRAINING_SET - 1) == 10
     assert default_epochs(None, SMALL_TRAINING_SET) == 3
     assert default_epochs(2, 100) == 2  # squad
+
+
+@pytest.mark.parametrize("preset, decay", [("tiny", 0.8), ("small", 0.8), ("base", 0.8),
+                                           ("large", 0.9)])
+def test_the_layerwise_decay_is_the_paper_s_by_depth(preset, decay):
+    assert default_layerwise_decay(ElectraConfig.preset(preset)) == decay
