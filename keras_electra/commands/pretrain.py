@@ -9,8 +9,7 @@ that disagrees with the data is refused. Training runs in `model.fit` in "epochs
 --checkpoint-every steps: each epoch ends with a checkpoint and a line of metrics.
 
 --output DIR ends up holding:
-    config.json, vocab.txt(.json), discriminator.weights.h5, generator.weights.h5
-                    the model folder (written at the end): `finetune --model DIR`,
+    the model folder  (a keras-hub preset, written at the end): `finetune --model DIR`,
                     `keras_electra.load_pretrainer(DIR)` and --init-from read it
     run.json        the run's settings; a second run with other settings is refused
     checkpoints/    Keras BackupAndRestore: weights + optimizer state (step, schedule,

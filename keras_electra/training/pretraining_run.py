@@ -13,9 +13,9 @@ Example:
 >>> encoder = keras_electra.load_discriminator(run.model_dir).encoder  # doctest: +SKIP
 
 `output` ends up holding:
-    config.json, vocab.txt(.json), discriminator.weights.h5, generator.weights.h5
-                    the model folder (written at the end): `load_pretrainer(output)`,
-                    `load_discriminator(output)` and `init_from=output` read it
+    the model folder  (`save_model_folder`, a keras-hub preset; written at the end):
+                    `load_pretrainer(output)`, `ElectraBackbone.from_preset(output)`
+                    and `init_from=output` read it
     run.json        the run's settings; a call with other settings is refused
     checkpoints/    Keras BackupAndRestore: weights + optimizer state (step, schedule,
                     the pretrainer's noise_step) and the dropout seeds, every K steps
@@ -30,14 +30,13 @@ import dataclasses
 import json
 import math
 import os
-import shutil
 
 import keras
 import tensorflow as tf
 
 from keras_electra.data import pretraining_dataset, read_manifest
 from keras_electra.data.manifest import VOCAB_NAME
-from keras_electra.data.vocab import settings_path, vocabulary_hash
+from keras_electra.data.vocab import vocabulary_hash
 from keras_electra.errors import DataError, UsageError
 from keras_electra.pretraining.embedding_scale import normalize_embedding_scale
 from keras_electra.training.pretraining_config import pretraining_config
@@ -289,12 +288,10 @@ def _completed_epochs(checkpoints):
 
 
 def _write_model_folder(output, config, pretrainer, vocab):
-    from keras_electra.model_folder import VOCAB_FILE, save_model_folder  # models/ imports training/
+    from keras_electra.model_folder import save_model_folder  # models/ imports training/
 
     # The same functions, with embeddings as plastic as fresh ones for fine-tuning
     # (checkpoints keep the trained scale, so a resumed run is unaffected).
     normalize_embedding_scale(pretrainer)
     save_model_folder(output, config, pretrainer.discriminator, pretrainer.generator,
                       vocab_file=vocab)
-    if os.path.exists(settings_path(vocab)):  # How the text is normalized, for finetune.
-        shutil.copyfile(settings_path(vocab), settings_path(os.path.join(output, VOCAB_FILE)))
