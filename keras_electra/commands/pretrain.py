@@ -25,6 +25,7 @@ import argparse
 
 from keras_electra.training.pretraining_run import (
     DEFAULT_CHECKPOINT_EVERY,
+    DEFAULT_LEARNING_RATE,
     DEFAULT_LEARNING_RATES,
     DEFAULT_WARMUP,
     DTYPE_POLICIES,
@@ -55,7 +56,7 @@ def add_parser(subparsers):
     parser.add_argument("--learning-rate", type=float, default=None, metavar="LR",
                         help="peak rate (default by preset: " + ", ".join(
                             f"{rate:g} {name}" for name, rate in DEFAULT_LEARNING_RATES.items())
-                        + "; 5e-4 for a --config).")
+                        + f"; else {DEFAULT_LEARNING_RATE:g}).")
     parser.add_argument("--warmup-steps", type=int, default=None, metavar="W",
                         help=f"linear warm-up (default: {DEFAULT_WARMUP}, at most steps/10).")
     parser.add_argument("--checkpoint-every", type=int, default=None, metavar="K",

@@ -58,6 +58,7 @@ SEED_STATE_FILE = "seed_generators.json"
 # fine-tuned on Brown POS, the 3e-3 discriminator beat random init by 0.025, the 5e-4
 # one by 0.006 (scripts/pretrain_news_tiny.sh).
 DEFAULT_LEARNING_RATES = {"tiny": 3e-3, "small": 5e-4, "base": 2e-4, "large": 2e-4}
+DEFAULT_LEARNING_RATE = 5e-4  # For a `config` or an `init_from` model: ELECTRA-Small's.
 DEFAULT_WARMUP = 10_000  # The original's; shortened to a tenth of short runs.
 DEFAULT_CHECKPOINT_EVERY = 1000
 
@@ -134,7 +135,7 @@ def pretrain(
     _check_arguments(steps, batch_size, warmup_steps, checkpoint_every, dtype)
     config = pretraining_config(data, preset=preset, config=config, init_from=init_from)
     if learning_rate is None:
-        learning_rate = DEFAULT_LEARNING_RATES.get(preset, 5e-4)
+        learning_rate = DEFAULT_LEARNING_RATES.get(preset, DEFAULT_LEARNING_RATE)
     if warmup_steps is None:
         warmup_steps = min(DEFAULT_WARMUP, steps // 10)
     if checkpoint_every is None:
