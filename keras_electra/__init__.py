@@ -21,6 +21,9 @@ from keras_electra.training.schedules import WarmupLinearDecay
 # Fine-tuning.
 from keras_electra.models.electra_classifier import ElectraClassifier
 from keras_electra.models.electra_question_answerer import ElectraQuestionAnswerer
+from keras_electra.models.electra_question_answerer_preprocessor import (
+    ElectraQuestionAnswererPreprocessor,
+)
 from keras_electra.models.electra_text_preprocessor import ElectraTextPreprocessor
 from keras_electra.data.tokenizer import ElectraTokenizer
 from keras_electra.models.electra_token_classifier import ElectraTokenClassifier

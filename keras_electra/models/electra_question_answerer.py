@@ -2,9 +2,16 @@
 
 import keras
 import keras_hub
+import numpy as np
+import tensorflow as tf
 
 from keras_electra.models.electra_backbone import truncated_normal
-from keras_electra.models.electra_task import ElectraTask, encoder_inputs
+from keras_electra.models.electra_question_answerer_preprocessor import (
+    ElectraQuestionAnswererPreprocessor,
+)
+from keras_electra.models.electra_task import FEATURES, ElectraTask, encoder_inputs
+from keras_electra.tasks.squad import QAExample, Windows
+from keras_electra.tasks.squad_decoding import decode_answers
 
 
 @keras.saving.register_keras_serializable(package="keras_electra")
@@ -21,13 +28,17 @@ class ElectraQuestionAnswerer(ElectraTask, keras_hub.models.Task):
 
     Args:
         backbone: an `ElectraBackbone`, e.g. `ElectraBackbone.from_preset(model_folder)`.
-        preprocessor: optional layer applied to `x` in `fit`/`predict`.
+        preprocessor: optional `ElectraQuestionAnswererPreprocessor`, so that
+            `fit` takes questions, contexts and answer offsets, and
+            `predict_answers` gives answer texts.
 
     Example:
     >>> qa = ElectraQuestionAnswerer(load_discriminator("out/model").encoder)
     >>> qa.fit(tf.data.Dataset.from_tensor_slices((features,
     ...     {"start_positions": starts, "end_positions": ends})).batch(32))
     """
+
+    preprocessor_cls = ElectraQuestionAnswererPreprocessor
 
     def __init__(self, backbone, preprocessor=None, **kwargs):
         kwargs.setdefault("name", "electra_question_answerer")
@@ -67,11 +78,78 @@ class ElectraQuestionAnswerer(ElectraTask, keras_hub.models.Task):
             metrics = None
         super().compile(optimizer=optimizer, loss=loss, metrics=metrics, **kwargs)
 
+    def predict_answers(self, questions, contexts, batch_size=32, allow_null=False,
+                        null_threshold=0.0, max_answer_length=30, n_best=20):
+        """The answer to each question in its context, decoded as in fine-tuning.
+
+        Needs an `ElectraQuestionAnswererPreprocessor`. Long contexts are read in
+        its strided windows; spans are scored over all of a question's windows
+        (`keras_electra.tasks.squad_decoding`). With `allow_null` (SQuAD 2.0
+        models) a question may get the empty answer.
+
+        Returns:
+            one dict per question: `answer` (a substring of the context, "" for
+            none), `start_char` / `end_char` into the context (-1 for none) and
+            `score` (start + end logit).
+
+        Example:
+        >>> qa.predict_answers(["Who built it?"], ["Eiffel's company built it."])
+        [{'answer': "Eiffel's company", 'start_char': 0, 'end_char': 16, 'score': 9.1}]
+        """
+        if not isinstance(self.preprocessor, ElectraQuestionAnswererPreprocessor):
+            raise ValueError(
+                "predict_answers needs the question answerer's preprocessor to be an "
+                "ElectraQuestionAnswererPreprocessor (it cuts and maps back the windows)."
+            )
+        questions, contexts = list(questions), list(contexts)
+        if len(questions) != len(contexts):
+            raise ValueError(
+                f"predict_answers got {len(questions)} questions for {len(contexts)} contexts."
+            )
+        windows = self.preprocessor.windows(
+            {"question": tf.constant(questions, tf.string), "context": tf.constant(contexts, tf.string)}
+        )
+        windows = {k: np.asarray(v) for k, v in windows.items()}
+        # The windows are packed already: Keras's own predict, not the task's,
+        # which would run the preprocessor again.
+        outputs = keras.Model.predict(
+            self, {k: windows[k] for k in FEATURES}, batch_size=batch_size, verbose=0
+        )
+        examples = [QAExample(str(i), q, c, []) for i, (q, c) in enumerate(zip(questions, contexts))]
+        decoded = decode_answers(
+            _window_table(windows, contexts), examples, outputs["start_logits"],
+            outputs["end_logits"], n_best=n_best, max_answer_length=max_answer_length,
+            allow_null=allow_null, null_threshold=null_threshold, return_spans=True,
+        )
+        return [
+            {"answer": decoded[0][e.qid], "start_char": decoded[2][e.qid][0],
+             "end_char": decoded[2][e.qid][1], "score": float(decoded[2][e.qid][2])}
+            for e in examples
+        ]
+
     def train_step(self, data):
         return super().train_step(_rename_labels(data))
 
     def test_step(self, data):
         return super().test_step(_rename_labels(data))
+
+
+def _window_table(windows, contexts):
+    """The preprocessor's windows as `squad_decoding` reads them, words in characters."""
+    words = [dict() for _ in contexts]
+    for r, e in enumerate(windows["example_index"]):
+        encoded = contexts[e].encode("utf-8")
+        for w, start, end in zip(windows["token_word"][r], windows["word_start_byte"][r],
+                                 windows["word_end_byte"][r]):
+            if w >= 0 and w not in words[e]:
+                start_char = len(encoded[:start].decode("utf-8"))
+                end_char = start_char + len(encoded[start:end].decode("utf-8"))
+                words[e][int(w)] = (None, start_char, end_char)
+    return Windows(
+        features=None, start_positions=None, end_positions=None,
+        example_index=windows["example_index"], token_word=windows["token_word"],
+        max_context=windows["max_context"], words=words,
+    )
 
 
 def _rename_labels(data):

@@ -22,8 +22,12 @@ def decode_answers(
     max_answer_length=30,
     allow_null=False,
     null_threshold=0.0,
+    return_spans=False,
 ):
     """{qid: answer text} and {qid: [(text, score)] n-best list}.
+
+    With `return_spans`, also {qid: (start_char, end_char, score)} of each answer
+    in its context ((-1, -1, null score) for the empty answer).
 
     Example:
     >>> answers, nbest = decode_answers(windows, examples,
@@ -47,16 +51,17 @@ def decode_answers(
                 score = float(starts[s] + ends[t])
                 if score > candidates[e].get(key, -np.inf):
                     candidates[e][key] = score
-    answers, nbest = {}, {}
+    answers, nbest, spans = {}, {}, {}
     for e, example in enumerate(examples):
         words = windows.words[e]
         ranked = sorted(candidates[e].items(), key=lambda kv: -kv[1])
-        texts, seen = [], set()
+        texts, seen, offsets = [], set(), {}
         for (first, last), score in ranked:
             text = example.context[words[first][1] : words[last][2]]
             if text not in seen:
                 seen.add(text)
                 texts.append((text, score))
+                offsets[text] = (words[first][1], words[last][2], score)
             if len(texts) == n_best:
                 break
         if allow_null:
@@ -71,7 +76,8 @@ def decode_answers(
             answer = best_span[0]
         answers[example.qid] = answer
         nbest[example.qid] = texts
-    return answers, nbest
+        spans[example.qid] = offsets[answer] if answer else (-1, -1, null_scores[e])
+    return (answers, nbest, spans) if return_spans else (answers, nbest)
 
 
 def best_null_threshold(examples, nbest, gold_answers):
