@@ -121,8 +121,24 @@ def run_seed(args, data, seed, seed_dir):
         print(f"seed {seed} epoch {epoch + 1}: {json.dumps(results)}", flush=True)
         if best is None or score > best["score"]:
             best = {"epoch": epoch + 1, "score": score, "results": results}
-            model.save(os.path.join(seed_dir, "best_model.keras"))
+            save_taking_text(model, data.text_preprocessor, os.path.join(seed_dir, "best_model.keras"))
     return {"seed": seed, "epochs": epochs, "best": best}
+
+
+def save_taking_text(model, text_preprocessor, path):
+    """Saves `model` with `text_preprocessor` attached, so that the file takes text.
+
+    Tagging and SQuAD train on rows packed in Python (a sentence may span several
+    rows); the saved model gets the in-graph preprocessor that packs text alike.
+    """
+    if text_preprocessor is None or model.preprocessor is not None:
+        model.save(path)
+        return
+    model.preprocessor = text_preprocessor
+    try:
+        model.save(path)
+    finally:
+        model.preprocessor = None
 
 
 def summarize(runs, main_metric):

@@ -22,7 +22,13 @@ from keras_electra.errors import DataError
 from keras_electra.models.electra_classifier import ElectraClassifier
 from keras_electra.models.electra_question_answerer import ElectraQuestionAnswerer
 from keras_electra.models.electra_text_preprocessor import ElectraTextPreprocessor
+from keras_electra.models.electra_question_answerer_preprocessor import (
+    ElectraQuestionAnswererPreprocessor,
+)
 from keras_electra.models.electra_token_classifier import ElectraTokenClassifier
+from keras_electra.models.electra_token_classifier_preprocessor import (
+    ElectraTokenClassifierPreprocessor,
+)
 from keras_electra.tasks import conll, metrics, squad, squad_decoding, squad_evaluation
 from keras_electra.tasks.entity_spans import is_span_scheme, span_f1
 from keras_electra.tasks.glue import GLUE_TASKS
@@ -47,6 +53,9 @@ class TaskData:
 
     name = ""
     main_metric = ""
+    # The preprocessor a saved model gets so that it takes text, for tasks that
+    # train on rows packed in Python (tagging, SQuAD): the same rows in graph.
+    text_preprocessor = None
 
     def __init__(self):
         self.notes = []  # facts about the data a reader of the scores must know
@@ -142,6 +151,7 @@ class TaggingData(TaskData):
         self.dev_sentences = dev
         self.train = conll.encode_tagged_sentences(train, tokenizer, self.tags, max_seq_length)
         self.dev = conll.encode_tagged_sentences(dev, tokenizer, self.tags, max_seq_length)
+        self.text_preprocessor = ElectraTokenClassifierPreprocessor(tokenizer, max_seq_length)
 
     def build_model(self, encoder):
         return ElectraTokenClassifier(encoder, num_classes=len(self.tags))
@@ -178,6 +188,7 @@ class SquadData(TaskData):
         self.dev_examples = dev
         self.train = squad.make_windows(train, tokenizer, max_seq_length)
         self.dev = squad.make_windows(dev, tokenizer, max_seq_length)
+        self.text_preprocessor = ElectraQuestionAnswererPreprocessor(tokenizer, max_seq_length)
 
     def build_model(self, encoder):
         return ElectraQuestionAnswerer(encoder)

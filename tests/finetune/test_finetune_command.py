@@ -62,3 +62,59 @@ def test_finetune_reports_a_dev_label_unseen_in_training(tmp_path, capsys):
     error = capsys.readouterr().err
     assert "dev.tsv line 2" in error and "'mixed'" in error and "never occurs" in error
     assert not os.path.exists(tmp_path / "out" / "metrics.json")
+
+
+def test_finetune_tagging_saves_a_tagger_that_takes_sentences(real_data_dir, tmp_path):
+    """Brown POS rows are packed in Python; the saved tagger packs text the same way."""
+    from keras_electra import ElectraTokenClassifier
+    from keras_electra.tasks import conll
+    from keras_electra.tasks.skipped import SkippedRows
+
+    data_dir = tmp_path / "pos"
+    data_dir.mkdir()
+    for split, count in (("train", 300), ("dev", 60)):
+        source = real_file(real_data_dir, "tag", "brown_pos", f"{split}.conll")
+        sentences = conll.read_conll(source, SkippedRows(split))[:count]
+        (data_dir / f"{split}.conll").write_text(
+            "".join("".join(f"{w}\t{t}\n" for w, t in zip(*s)) + "\n" for s in sentences))
+    corpus = tmp_path / "corpus.txt"
+    corpus.write_text("\n".join(" ".join(words) for words, _ in sentences))
+    model_dir = write_model_folder(str(tmp_path / "model"), learn_vocabulary([str(corpus)], 800))
+    output = tmp_path / "run"
+    assert main(["finetune", "--task", "tagging", "--data-dir", str(data_dir), "--model",
+                 model_dir, "--output", str(output), "--epochs", "1", "--max-seq-length", "32",
+                 "--batch-size", "32"]) == 0
+    dev = [" ".join(words) for words, _ in sentences[:5]]
+    saved = keras.models.load_model(str(output / "best_model.keras"))
+    preset = ElectraTokenClassifier.from_preset(str(output / "model"))
+    assert saved.predict_words(dev) == preset.predict_words(dev)
+    for text, tags in zip(dev, saved.predict_words(dev)):
+        assert len(tags) == len(text.split()) or tags[-1] == -1  # cut at 32 pieces
+
+
+def test_finetune_squad_saves_a_question_answerer_that_takes_text(tmp_path):
+    from finetune_helpers import word_vocab
+    from keras_electra import ElectraQuestionAnswerer
+
+    context = "The Eiffel tower in Paris was built in 1889 by Gustave Eiffel's company."
+    qas = [{"id": f"q{i}", "question": q, "answers": [{"text": a, "answer_start": context.index(a)}]}
+           for i, (q, a) in enumerate([("Who built the tower?", "Gustave Eiffel's company"),
+                                       ("When was it built?", "1889"),
+                                       ("Where is the tower?", "Paris")] * 4)]
+    squad_file = {"version": "1.1", "data": [{"paragraphs": [{"context": context, "qas": qas}]}]}
+    data_dir = tmp_path / "squad"
+    data_dir.mkdir()
+    for name in ("train-v1.1.json", "dev-v1.1.json"):
+        (data_dir / name).write_text(json.dumps(squad_file))
+    model_dir = write_model_folder(str(tmp_path / "model"), word_vocab())
+    output = tmp_path / "run"
+    assert main(["finetune", "--task", "squadv1", "--data-dir", str(data_dir), "--model",
+                 model_dir, "--output", str(output), "--epochs", "1", "--max-seq-length", "96",
+                 "--batch-size", "8"]) == 0
+    saved = keras.models.load_model(str(output / "best_model.keras"))
+    preset = ElectraQuestionAnswerer.from_preset(str(output / "model"))
+    questions = ["Who built the tower?", "When was it built?"]
+    answers = saved.predict_answers(questions, [context] * 2)
+    assert answers == preset.predict_answers(questions, [context] * 2)
+    for answer in answers:
+        assert context[answer["start_char"]:answer["end_char"]] == answer["answer"]
