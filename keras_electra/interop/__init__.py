@@ -5,6 +5,7 @@ and shape before assigning anything, and raises a ValueError naming the tensor
 and both shapes otherwise.
 """
 
+from keras_electra.interop.conversion import convert_hf, convert_tf1
 from keras_electra.interop.hf_checkpoint import (
     export_hf,
     hf_electra_config,
@@ -21,6 +22,8 @@ from keras_electra.interop.hf_config import (
 from keras_electra.interop.tf1_checkpoint import load_tf1_checkpoint, tf1_electra_config
 
 __all__ = [
+    "convert_hf",
+    "convert_tf1",
     "electra_config_from_hf",
     "export_hf",
     "hf_config_from_encoder",

@@ -2,6 +2,7 @@
 
 import os
 
+import numpy as np
 import pytest
 
 from interop_helpers import PARITY_EXTRA, TOLERANCE, max_diffs, our_outputs, write_vocab
@@ -81,3 +82,20 @@ def test_tf1_both_with_config(hf_models, hf_folders, batch, hf_reference, tmp_pa
     for role in ("discriminator", "generator"):
         diffs = max_diffs(our_outputs(getattr(pretrainer, role), batch), hf_reference[role])
         assert max(diffs) < TOLERANCE, (role, diffs)
+
+
+def test_convert_hf_from_python_writes_a_preset(hf_folders, batch, hf_reference, tmp_path):
+    from keras_electra import ElectraBackbone
+    from keras_electra.interop import convert_hf
+
+    out = str(tmp_path / "model")
+    assert convert_hf([hf_folders["generator"], hf_folders["discriminator"]], out) == (
+        "discriminator", "generator")
+    discriminator = keras_electra.load_discriminator(out)
+    diffs = max_diffs(our_outputs(discriminator, batch), hf_reference["discriminator"])
+    assert max(diffs) < TOLERANCE, diffs
+    features = {k: v for k, v in batch.items() if k != "masked_positions"}
+    np.testing.assert_array_equal(np.asarray(ElectraBackbone.from_preset(out)(features)),
+                                  np.asarray(discriminator.encoder(features)))
+    with pytest.raises(ValueError, match="`part` generator needs a generator folder"):
+        convert_hf(hf_folders["discriminator"], str(tmp_path / "other"), part="generator")
