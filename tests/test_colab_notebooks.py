@@ -155,7 +155,7 @@ def test_finetune_notebook_converts_a_hugging_face_folder_exactly(tmp_path):
     from keras_electra.interop import export_hf
 
     cells = list(code_cells("finetune_electra.ipynb"))
-    (convert,) = [c for c in cells if "load_hf_discriminator" in c]
+    (convert,) = [c for c in cells if "interop.convert_hf" in c]
     config, discriminator, vocab_file = tiny_discriminator(tmp_path)
     hf_dir, model_dir = str(tmp_path / "hf"), str(tmp_path / "model")
     export_hf(discriminator, hf_dir, config, vocab_file)
