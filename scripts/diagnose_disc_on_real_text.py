@@ -41,7 +41,7 @@ import tensorflow as tf
 from keras_electra import ElectraConfig, ElectraPretrainer, pretraining_optimizer
 from keras_electra.data import dataset_config_overrides, pretraining_dataset, read_manifest
 from keras_electra.models import electra_pretrainer
-from keras_electra.models.electra_encoder import ElectraEncoder
+from keras_electra.models.electra_backbone import ElectraEncoder
 from keras_electra.models.electra_generator import ElectraGenerator
 
 

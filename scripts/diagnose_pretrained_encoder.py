@@ -36,7 +36,7 @@ import tensorflow as tf
 from keras_electra.data.tokenizer import electra_tokenizer
 from keras_electra.model_folder import VOCAB_FILE, load_config, load_discriminator
 from keras_electra.models.electra_classifier import ElectraClassifier
-from keras_electra.models.electra_encoder import ElectraEncoder
+from keras_electra.models.electra_backbone import ElectraEncoder
 from keras_electra.models.electra_text_preprocessor import ElectraTextPreprocessor
 
 # config -------------------------------------------------------------------------------

@@ -6,7 +6,7 @@ import keras_hub
 import pytest
 
 from keras_electra.config import ElectraConfig
-from keras_electra.models.electra_encoder import ElectraEncoder
+from keras_electra.models.electra_backbone import ElectraEncoder
 
 SPECIALS = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
 WORDS = (
