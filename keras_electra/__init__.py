@@ -21,6 +21,10 @@ from keras_electra.training.schedules import WarmupLinearDecay
 # Fine-tuning.
 from keras_electra.models.electra_classifier import ElectraClassifier
 from keras_electra.models.electra_question_answerer import ElectraQuestionAnswerer
+from keras_electra.models.electra_pretraining_preprocessor import (
+    ElectraPretrainingPreprocessor,
+    text_pretraining_dataset,
+)
 from keras_electra.models.electra_question_answerer_preprocessor import (
     ElectraQuestionAnswererPreprocessor,
 )
