@@ -139,11 +139,8 @@ class ElectraQuestionAnswererPreprocessor(keras_hub.models.Preprocessor):
         sep = tf.fill([rows, 1], self.sep_token_id)
         token_ids = tf.concat([cls, window_query, sep, context_ids, sep], axis=1)
         offset = tf.cast(window_query.row_lengths(), "int32") + 2  # first context position
-        segment_ids = tf.concat(
-            [tf.zeros_like(tf.concat([cls, window_query, sep], axis=1)),
-             tf.ones_like(tf.concat([context_ids, sep], axis=1))], axis=1)
-
-        head = tf.zeros_like(tf.concat([cls, window_query, sep], axis=1))
+        head = tf.zeros_like(tf.concat([cls, window_query, sep], axis=1))  # [CLS] question [SEP]
+        segment_ids = tf.concat([head, tf.ones_like(tf.concat([context_ids, sep], axis=1))], axis=1)
 
         def context_only(values, fill):
             """`values` at the context positions, `fill` at the others."""
