@@ -56,9 +56,39 @@ reference (or within 0.03) everywhere; mlm_accuracy still lags on copy/markov (p
     news     pretraining   800 | 0.570 vs 0.568 (+0.003) | 0.073 vs 0.074 (-0.001) |
     news     pretraining  1000 | 0.568 vs 0.574 (-0.006) | 0.074 vs 0.074 (-0.000) |
     FAIL: 7 figure(s) more than 0.03 under the reference: motif/plain/mlm_accuracy@400, motif/pretraining/mlm_accuracy@400, copy/plain/mlm_accuracy@400, copy/plain/mlm_accuracy@800, copy/plain/mlm_accuracy@1000, markov/plain/mlm_accuracy@800, markov/plain/mlm_accuracy@1000
+
+Bisection of that mlm_accuracy gap, 2026-12-02 (AMD EPYC family 25 model 17, Zen 4,
+AVX-512-BF16, oneDNN on, 2 cores, one thread per side), copy / plain:
+- One step, from one start (--same-init --same-noise --keras-epsilon --train-pad-row,
+  --dropout 0): every variable's update agrees with the reference's to 1e-7 relative
+  (attention key biases aside: their gradient is 0 in theory, so their update is
+  rounding), and disc logits agree to 1e-5 for 120 steps, then drift apart as any two
+  float computations of chaotic training do. Without --train-pad-row only the [PAD]
+  row differed: the generator sometimes samples [PAD] as a replacement, and
+  transformers' padding_idx drops that lookup's gradient; ours keeps it, as the original.
+  So no defect in the step itself.
+- 1000 steps, 3 seeds, mlm_accuracy ours vs reference at 400 / 800 / 1000:
+      all four swaps, dropout 0        0.435/0.427  0.933/0.932  0.920/0.922  PASS
+      --dropout 0 only                 0.351/0.805  0.931/0.928  0.922/0.929
+  500 steps, dropout 0, one swap each, ours vs reference at 300 / 400:
+      --same-init      0.293/0.315  0.435/0.805    --same-noise     0.242/0.304  0.351/0.527
+      --keras-epsilon  0.242/0.296  0.351/0.575    --train-pad-row  0.242/0.303  0.351/0.513
+  dropout 0.1, 1000 steps, 3 seeds, at 400 / 800 / 1000:
+      no swap                          0.185/0.267  0.493/0.834  (FAIL @400, @800)
+      --matched-init-scale             0.216/0.267  0.838/0.834  (FAIL @400 only)
+      --matched-init-scale --same-noise 0.216/0.228 0.838/0.887  (FAIL @800, @1000)
+  The one swap that moves our curve is the initialization's scale: our truncated
+  normal (as the original's TF1 initializer) has 0.88 of transformers' plain normal's
+  std; our side started from the reference's weights (--same-init) follows the
+  reference's early curve. That is a faithful difference, not a defect, so the library
+  keeps it. What is left (the step at which copy's generator jumps from 0.2 to 0.9)
+  moves by hundreds of steps between seeds and noise streams: with 3 seeds the medians
+  at 400-800 differ by more than 0.03 even with the init matched. Not measured for
+  lack of time: more seeds, and the swaps on motif/pretraining and markov/plain.
 """
 
 import argparse
+import dataclasses
 import json
 import os
 import subprocess
@@ -86,6 +116,8 @@ SEQ_LEN = 32
 NEWS_VOCAB_SIZE = 8000
 WINDOW = 100
 TOLERANCE = 0.03
+# The std of a unit normal truncated at +-2 (Keras's TruncatedNormal, TF1's too).
+TRUNCATED_NORMAL_STD = 0.8796
 DATA_DIR = os.environ.get("ELECTRA_DATA_DIR", os.path.expanduser("~/.cache/electra-data"))
 
 
@@ -112,6 +144,10 @@ def parse_args(argv=None):
                         help="the reference adds Adam's epsilon as Keras does")
     parser.add_argument("--same-noise", action="store_true",
                         help="the reference takes our masks and Gumbel noise")
+    parser.add_argument("--matched-init-scale", action="store_true",
+                        help="our truncated normal gets the reference's plain normal's std")
+    parser.add_argument("--train-pad-row", action="store_true",
+                        help="the reference's [PAD] row learns from its lookups, as ours")
     parser.add_argument("--dropout", type=float, default=0.1, help="both sides' dropout")
     parser.add_argument("--threads", type=int, default=1,
                         help="threads of each framework (tiny models gain little from more)")
@@ -154,6 +190,16 @@ def news_batches(folder, config, seed):
 
 def language_data(language, seed, args):
     """(config, batch iterator) of one run; the iterator is shared by both sides."""
+    config, batches = _language_data(language, seed, args)
+    if args.matched_init_scale:
+        # A normal truncated at 2 std has 0.88 of its std: the original's TF1
+        # initializer and ours draw 12% smaller weights than transformers' normal.
+        config = dataclasses.replace(
+            config, initializer_range=config.initializer_range / TRUNCATED_NORMAL_STD)
+    return config, batches
+
+
+def _language_data(language, seed, args):
     if language == "news":
         folder = prepared_news(args.work, args.news)
         config = ElectraConfig.preset("tiny", dropout=args.dropout,
@@ -173,7 +219,8 @@ def train_side_by_side(language, optimizer, seed, steps, args):
     config, batches = language_data(language, seed, args)
     common = dict(learning_rate=LEARNING_RATE, total_steps=steps, seed=seed)
     models = {"reference": TransformersSide(config, optimizer, keras_epsilon=args.keras_epsilon,
-                                            our_noise=args.same_noise, **common)}
+                                            our_noise=args.same_noise,
+                                            train_pad_row=args.train_pad_row, **common)}
     with tempfile.TemporaryDirectory() as folder:
         hf_folders = models["reference"].save_initial(folder) if args.same_init else None
         models["ours"] = KerasElectraSide(config, optimizer, jit_compile=args.jit,

@@ -69,10 +69,16 @@ class TransformersSide:
     `our_noise` takes the masks and the Gumbel noise from `ElectraPretrainer`'s own
     functions with its seed and step counter instead of PyTorch's and NumPy's, so
     both sides mask and perturb alike (a bisection swap).
+
+    `train_pad_row` drops transformers' `padding_idx`, which discards the gradient of
+    every lookup of [PAD] (id 0 in every config here). [PAD] is looked up at real
+    positions too, whenever the generator samples it as a replacement; our
+    embeddings learn from those lookups, as the original's do (a bisection swap: with
+    it, and the three above at dropout 0, one step of both sides agrees to 1e-7).
     """
 
     def __init__(self, config, optimizer, *, learning_rate, total_steps, seed,
-                 keras_epsilon=False, our_noise=False):
+                 keras_epsilon=False, our_noise=False, train_pad_row=False):
         torch.manual_seed(seed)
         self.config = config
         self.rng = np.random.default_rng(seed)
@@ -82,6 +88,8 @@ class TransformersSide:
             for module in model.modules():
                 if isinstance(module, torch.nn.Dropout):
                     module.p = config.dropout
+        if train_pad_row:
+            self.discriminator.electra.embeddings.word_embeddings.padding_idx = None
         self.named_parameters = _parameters(self.discriminator, self.generator)
         self.optimizer, self.schedule, self.clip_norm = torch_optimizer(
             optimizer, self.named_parameters, learning_rate, total_steps)
