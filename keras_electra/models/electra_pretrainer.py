@@ -136,8 +136,14 @@ class ElectraPretrainer(keras.Model):
             tf.cast(inputs[k], tf.int32) for k in FEATURES
         )
         batch, length = token_ids.shape
-        if length is None or batch is None:
-            batch, length = tf.unstack(tf.shape(token_ids))
+        if length is None:
+            raise ValueError(
+                "ElectraPretrainer needs batches of a known sequence length (the "
+                "masks and the noise are shaped by it): pad every example to one "
+                f"length, e.g. max_seq_length={config.max_seq_length}."
+            )
+        if batch is None:  # e.g. NumPy input, whose last batch may be smaller
+            batch = tf.shape(token_ids)[0]
         n_slots = config.max_predictions_per_seq
 
         replica = tf.distribute.get_replica_context()
@@ -269,6 +275,20 @@ class ElectraPretrainer(keras.Model):
         outputs, losses = self.objective_step(data)
         return self._update_metrics(outputs, losses)
 
+    @staticmethod
+    def _batch(data):
+        """The features dict of what Keras hands a step: a tf.data element as it
+        is, or the `(x, y, sample_weight)` tuple of `train_on_batch`,
+        `test_on_batch` and NumPy input."""
+        x, y, sample_weight = keras.utils.unpack_x_y_sample_weight(data)
+        if y is not None or sample_weight is not None:
+            raise ValueError(
+                "ElectraPretrainer makes its own labels (the masked tokens and the "
+                "replaced ones) and weights every token alike; give it the features "
+                f"dict {FEATURES} alone, without targets or sample weights."
+            )
+        return x
+
     def objective_step(self, data):
         """One optimizer step of the objective: `train_step` without the metrics.
 
@@ -277,7 +297,7 @@ class ElectraPretrainer(keras.Model):
         scores, e.g. to compare learning curves with another implementation.
         """
         with tf.GradientTape() as tape:
-            outputs = self(data, training=True)
+            outputs = self(self._batch(data), training=True)
             losses = self.objective_losses(outputs)
             # A LossScaleOptimizer scales the loss here and unscales the
             # gradients in apply_gradients; other optimizers return it as is.
@@ -289,7 +309,7 @@ class ElectraPretrainer(keras.Model):
         return outputs, losses
 
     def test_step(self, data):
-        outputs = self(data, training=False)
+        outputs = self(self._batch(data), training=False)
         return self._update_metrics(outputs, self.objective_losses(outputs))
 
     def _clip_global_gradients(self, grads):

@@ -133,6 +133,22 @@ class ElectraQuestionAnswerer(ElectraTask, keras_hub.models.Task):
     def test_step(self, data):
         return super().test_step(_rename_labels(data))
 
+    # keras-hub's Task.train_on_batch / test_on_batch convert `y` to one tensor,
+    # which refuses this model's dict of labels: these preprocess as it does and
+    # convert leaf by leaf, then run Keras's own.
+    def train_on_batch(self, x, y=None, sample_weight=None, **kwargs):
+        return keras.Model.train_on_batch(self, *self._batch_tensors(x, y, sample_weight), **kwargs)
+
+    def test_on_batch(self, x, y=None, sample_weight=None, **kwargs):
+        return keras.Model.test_on_batch(self, *self._batch_tensors(x, y, sample_weight), **kwargs)
+
+    def _batch_tensors(self, x, y, sample_weight):
+        data = self.preprocess_samples(x, y, sample_weight)
+        return tuple(
+            None if part is None else keras.tree.map_structure(keras.ops.convert_to_tensor, part)
+            for part in keras.utils.unpack_x_y_sample_weight(data)
+        )
+
 
 def _window_table(windows, contexts):
     """The preprocessor's windows as `squad_decoding` reads them, words in characters."""
