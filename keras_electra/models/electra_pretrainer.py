@@ -8,7 +8,7 @@ import tensorflow as tf
 from keras_electra.config import ElectraConfig
 from keras_electra.layers.electra_embeddings import ElectraEmbeddings
 from keras_electra.models.electra_discriminator import ElectraDiscriminator
-from keras_electra.models.electra_encoder import ElectraEncoder
+from keras_electra.models.electra_backbone import ElectraEncoder
 from keras_electra.models.electra_generator import ElectraGenerator
 from keras_electra.pretraining.masking import mask_tokens
 from keras_electra.pretraining.noise import example_noise
