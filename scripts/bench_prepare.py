@@ -2,7 +2,7 @@
 
     python scripts/bench_prepare.py [--copies 4] [--vocab-size 8000] [--batch-size 128]
 
-On the fetched news text (../shared/data/fetch_data.py): learns a vocabulary, prepares
+On the fetched news text (scripts/fetch_test_data.py): learns a vocabulary, prepares
 examples of 128 tokens with 1 worker and with all cores (on the text and on `--copies`
 copies of it, so the workers' start-up is amortized), then reads the result with
 `pretraining_dataset` and reports sequences per second.
@@ -28,10 +28,10 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
 def news_text():
-    fetch = os.path.join(ROOT, "..", "shared", "data", "fetch_data.py")
+    fetch = os.path.join(ROOT, "scripts", "fetch_test_data.py")
     result = subprocess.run([sys.executable, fetch], capture_output=True, text=True, cwd=ROOT)
     if result.returncode != 0:
-        sys.exit(f"fetch_data.py failed: {result.stderr[-500:]}")
+        sys.exit(f"fetch_test_data.py failed: {result.stderr[-500:]}")
     return os.path.join(result.stdout.strip().splitlines()[-1], "pretrain", "news_articles.txt")
 
 

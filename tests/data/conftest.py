@@ -39,7 +39,7 @@ def vocab_path(corpus, tmp_path_factory):
 def news_path(real_data_dir):
     path = os.path.join(real_data_dir, "pretrain", "news_articles.txt")
     if not os.path.exists(path):
-        pytest.skip(f"{path} missing: fetch_data.py did not write the news text")
+        pytest.skip(f"{path} missing: fetch_test_data.py did not write the news text")
     return path
 
 
