@@ -3,20 +3,35 @@
     keras-electra vocab --input corpus/*.txt --vocab-size 8000 --output vocab.txt
     keras-electra prepare --input corpus/*.txt --vocab vocab.txt --output data/
 
-Mistakes a user can fix (a bad flag, a missing file, bad data) end in one line,
-`keras-electra: error: ...`, and exit code 2; `--traceback` shows where instead.
-The library's messages name its arguments between backticks; the line shows the
-verb's flags there instead (a verb's `LIBRARY_ARGUMENTS` maps the names that differ).
+Every error ends in one line, `keras-electra: error: ...`, and exit code 2 (130 on
+Ctrl-C): a bad flag, a missing file, bad data, and anything else that goes wrong.
+`--debug` (or KERAS_ELECTRA_DEBUG=1 in the environment) shows the traceback instead,
+for a bug report. The library's messages name its arguments between backticks; the
+line shows the verb's flags there instead (a verb's `LIBRARY_ARGUMENTS` maps the names
+that differ).
 """
 
 import argparse
 import importlib
+import os
 import re
 import sys
 
 from keras_electra.commands import VERBS
+from keras_electra.errors import cause_line
 
 EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+DEBUG_ENV = "KERAS_ELECTRA_DEBUG"
+DEBUG_FLAGS = ("--debug", "--traceback")
+PREFIX = "keras-electra: error: "
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """argparse, with a bad flag reported in one line (no usage block), exit 2."""
+
+    def error(self, message):
+        self.exit(EXIT_USAGE, f"{PREFIX}{message} (see `{self.prog} --help`).\n")
 
 
 def _commands():
@@ -32,12 +47,13 @@ def _commands():
 
 def build_parser(modules=None):
     modules = _commands() if modules is None else modules
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="keras-electra",
         description="ELECTRA pre-training, fine-tuning and serving for Keras 3.",
     )
     parser.add_argument(
-        "--traceback", action="store_true", help="show the full traceback of errors"
+        *DEBUG_FLAGS, dest="debug", action="store_true",
+        help=f"show the full traceback of errors (or set {DEBUG_ENV}=1)",
     )
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for module in modules.values():
@@ -45,31 +61,84 @@ def build_parser(modules=None):
     return parser
 
 
+def debug_requested(argv, args=None):
+    """True when the traceback is wanted: --debug (before the verb) or KERAS_ELECTRA_DEBUG."""
+    if os.environ.get(DEBUG_ENV, "").strip().lower() not in ("", "0", "false", "no"):
+        return True
+    if args is not None:
+        return bool(args.debug)
+    return any(flag in argv for flag in DEBUG_FLAGS)
+
+
 def main(argv=None):
     """Runs the command line `argv` (default sys.argv[1:]); returns the exit code."""
+    argv = sys.argv[1:] if argv is None else list(argv)
+    state = {}
+    try:
+        return _run(argv, state)
+    except KeyboardInterrupt:
+        if debug_requested(argv, state.get("args")):
+            import traceback
+
+            traceback.print_exc()
+        print("keras-electra: interrupted.", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except Exception as e:  # noqa: BLE001  (the promise: one line, never a traceback)
+        if debug_requested(argv, state.get("args")):
+            raise
+        print(PREFIX + error_line(e, state.get("args"), state.get("module")), file=sys.stderr)
+        return EXIT_USAGE
+
+
+def _run(argv, state):
     import keras_electra  # noqa: F401  (selects Keras's TensorFlow backend first)
 
+    modules = _commands()
+    args = state["args"] = build_parser(modules).parse_args(argv)
+    state["module"] = modules[args.command]
+    code = state["module"].run(args)
+    return 0 if code is None else code
+
+
+# What an exception's type says about its cause, for those whose message alone does
+# not say what to do.
+_UNEXPECTED = (
+    "; this looks like a bug in keras-electra: run again with --debug (or "
+    f"{DEBUG_ENV}=1) and report the traceback."
+)
+
+
+def error_line(error, args=None, module=None):
+    """The one line that tells a user what went wrong in `error` (prefix not included).
+
+    Our UsageError/DataError are ValueErrors, and so are the library's checks on
+    arguments; OSError and TensorFlow's OpError cover unreadable or missing paths
+    (local or gs://) and bad records. Anything else is named by its type, with a
+    request for a bug report.
+
+    Example:
+    >>> error_line(ValueError("`batch_size` must be positive.\\nmore"),
+    ...            argparse.Namespace(batch_size=0))
+    '--batch-size must be positive.'
+    """
     import tensorflow as tf
 
-    modules = _commands()
-    args = build_parser(modules).parse_args(argv)
-    try:
-        code = modules[args.command].run(args)
-    except KeyboardInterrupt:
-        print("keras-electra: interrupted.", file=sys.stderr)
-        return 130
-    except (ValueError, OSError, tf.errors.OpError) as e:
-        # Our UsageError/DataError are ValueErrors, and so are the library's checks on
-        # arguments; OSError and TensorFlow's OpError cover unreadable or missing paths
-        # (local or gs://).
-        if args.traceback:
-            raise
-        message = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
-        renamed = getattr(modules[args.command], "LIBRARY_ARGUMENTS", {})
-        print(f"keras-electra: error: {in_flag_terms(message, args, renamed)}",
-              file=sys.stderr)
-        return EXIT_USAGE
-    return 0 if code is None else code
+    message = cause_line(error.message if isinstance(error, tf.errors.OpError) else str(error))
+    if isinstance(error, ModuleNotFoundError):
+        line = (f"the package {error.name} is not installed ({message}); "
+                f"pip install {error.name} and run again.")
+    elif isinstance(error, MemoryError):
+        line = "out of memory; try a smaller --batch-size or --max-seq-length."
+    elif isinstance(error, tf.errors.ResourceExhaustedError):
+        line = f"out of memory ({message}); try a smaller --batch-size or --max-seq-length."
+    elif isinstance(error, (ValueError, OSError, tf.errors.OpError)):
+        line = message or type(error).__name__
+    else:
+        line = f"{type(error).__name__}: {message}{_UNEXPECTED}" if message else (
+            type(error).__name__ + _UNEXPECTED)
+    if args is None:
+        return line
+    return in_flag_terms(line, args, getattr(module, "LIBRARY_ARGUMENTS", {}))
 
 
 def in_flag_terms(message, args, renamed=None):

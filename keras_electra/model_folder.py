@@ -30,6 +30,7 @@ import tensorflow as tf
 from keras_electra.config import ElectraConfig
 from keras_electra.data.tokenizer import electra_tokenizer
 from keras_electra.data.vocab import settings_path
+from keras_electra.errors import naming_path
 from keras_electra.models.electra_backbone import ElectraBackbone
 from keras_electra.models.electra_discriminator import ElectraDiscriminator
 from keras_electra.models.electra_generator import ElectraGenerator
@@ -141,10 +142,12 @@ def load_config(path):
     """The `ElectraConfig` of the model folder at `path`."""
     electra_config = os.path.join(path, ELECTRA_CONFIG_FILE)
     if tf.io.gfile.exists(electra_config):
-        return ElectraConfig.from_json(electra_config)
+        with naming_path(electra_config, "ElectraConfig JSON file"):
+            return ElectraConfig.from_json(electra_config)
     legacy = os.path.join(path, BACKBONE_CONFIG_FILE)
-    if tf.io.gfile.exists(legacy) and "registered_name" not in _read_json(legacy):
-        return ElectraConfig.from_json(legacy)
+    with naming_path(legacy, "JSON file"):
+        if tf.io.gfile.exists(legacy) and "registered_name" not in _read_json(legacy):
+            return ElectraConfig.from_json(legacy)
     raise ValueError(
         f"{path} is not a keras-electra model folder: it has no {ELECTRA_CONFIG_FILE} "
         "(write one with `keras-electra pretrain` or `keras-electra convert`)."
@@ -159,6 +162,19 @@ def _weights_path(path, filename, part):
             f"convert or pre-train one with --part {part} or both."
         )
     return weights
+
+
+def _load_weights(model, path, filename, part):
+    """`model.load_weights` of `path`/`filename`; a missing or unreadable file named."""
+    weights = _weights_path(path, filename, part)
+    with naming_path(weights, "Keras weights file", "convert or pre-train the model folder again"):
+        model.load_weights(weights)
+
+
+def _backbone_from_preset(path):
+    with naming_path(path, f"model folder ({BACKBONE_CONFIG_FILE} and {MODEL_WEIGHTS_FILE})",
+                     "convert or pre-train the model folder again"):
+        return ElectraBackbone.from_preset(path)
 
 
 def _is_legacy(path):
@@ -192,15 +208,11 @@ def load_discriminator(path):
         discriminator = ElectraDiscriminator(
             ElectraBackbone.from_electra_config(config, "discriminator"), name="discriminator"
         )
-        discriminator.load_weights(
-            _weights_path(path, LEGACY_DISCRIMINATOR_WEIGHTS, "discriminator")
-        )
+        _load_weights(discriminator, path, LEGACY_DISCRIMINATOR_WEIGHTS, "discriminator")
         return discriminator
-    head_weights = _weights_path(path, DISCRIMINATOR_HEAD_WEIGHTS, "discriminator")
-    discriminator = ElectraDiscriminator(
-        ElectraBackbone.from_preset(path), name="discriminator"
-    )
-    _head_model(discriminator).load_weights(head_weights)
+    _weights_path(path, DISCRIMINATOR_HEAD_WEIGHTS, "discriminator")
+    discriminator = ElectraDiscriminator(_backbone_from_preset(path), name="discriminator")
+    _load_weights(_head_model(discriminator), path, DISCRIMINATOR_HEAD_WEIGHTS, "discriminator")
     return discriminator
 
 
@@ -239,7 +251,7 @@ def load_generator(path, all_positions=True):
     generator = ElectraGenerator(
         ElectraBackbone.from_electra_config(config, "generator"), name="generator"
     )
-    generator.load_weights(_weights_path(path, GENERATOR_WEIGHTS, "generator"))
+    _load_weights(generator, path, GENERATOR_WEIGHTS, "generator")
     return mlm_logits_model(generator) if all_positions else generator
 
 
@@ -252,13 +264,13 @@ def load_pretrainer(path, seed=None, dtype=None):
     """
     config = load_config(path)
     pretrainer = ElectraPretrainer(config, seed=seed, dtype=dtype)
-    pretrainer.generator.load_weights(_weights_path(path, GENERATOR_WEIGHTS, "generator"))
+    _load_weights(pretrainer.generator, path, GENERATOR_WEIGHTS, "generator")
     if _is_legacy(path):
-        pretrainer.discriminator.load_weights(
-            _weights_path(path, LEGACY_DISCRIMINATOR_WEIGHTS, "discriminator")
-        )
+        _load_weights(pretrainer.discriminator, path, LEGACY_DISCRIMINATOR_WEIGHTS,
+                      "discriminator")
         return pretrainer
-    head_weights = _weights_path(path, DISCRIMINATOR_HEAD_WEIGHTS, "discriminator")
-    pretrainer.discriminator.encoder.load_weights(os.path.join(path, MODEL_WEIGHTS_FILE))
-    _head_model(pretrainer.discriminator).load_weights(head_weights)
+    _weights_path(path, DISCRIMINATOR_HEAD_WEIGHTS, "discriminator")
+    _load_weights(pretrainer.discriminator.encoder, path, MODEL_WEIGHTS_FILE, "discriminator")
+    _load_weights(_head_model(pretrainer.discriminator), path, DISCRIMINATOR_HEAD_WEIGHTS,
+                  "discriminator")
     return pretrainer

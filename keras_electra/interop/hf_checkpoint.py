@@ -22,6 +22,7 @@ import shutil
 
 import numpy as np
 
+from keras_electra.errors import naming_path
 from keras_electra.interop import weight_mapping
 from keras_electra.interop.hf_config import (
     ARCHITECTURES,
@@ -74,7 +75,8 @@ def read_hf_tensors(path):
     if os.path.exists(os.path.join(path, SAFETENSORS)):
         files = [SAFETENSORS]
     elif os.path.exists(os.path.join(path, SAFETENSORS_INDEX)):
-        with open(os.path.join(path, SAFETENSORS_INDEX)) as f:
+        index = os.path.join(path, SAFETENSORS_INDEX)
+        with naming_path(index, "safetensors index"), open(index) as f:
             files = sorted(set(json.load(f)["weight_map"].values()))
     elif os.path.exists(os.path.join(path, PYTORCH_BIN)):
         return _read_pytorch_bin(os.path.join(path, PYTORCH_BIN))
@@ -87,7 +89,8 @@ def read_hf_tensors(path):
 
     tensors = {}
     for filename in files:
-        tensors.update(load_file(os.path.join(path, filename)))
+        with naming_path(os.path.join(path, filename), "safetensors file"):
+            tensors.update(load_file(os.path.join(path, filename)))
     return tensors
 
 
@@ -101,7 +104,8 @@ def _read_pytorch_bin(filename):
             "model.safetensors first."
         ) from None
     # weights_only refuses to unpickle anything but tensors and plain containers.
-    state = torch.load(filename, map_location="cpu", weights_only=True)
+    with naming_path(filename, "PyTorch weights file"):
+        state = torch.load(filename, map_location="cpu", weights_only=True)
     return {name: t.detach().float().numpy() for name, t in state.items()}
 
 

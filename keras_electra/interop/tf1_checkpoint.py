@@ -21,6 +21,7 @@ import re
 
 import tensorflow as tf
 
+from keras_electra.errors import naming_path
 from keras_electra.interop import weight_mapping
 from keras_electra.interop.hf_config import electra_config_from_hf
 from keras_electra.models.electra_discriminator import ElectraDiscriminator
@@ -72,8 +73,9 @@ def tf1_vocab_file(path):
 
 
 def _read_shapes(prefix):
-    reader = tf.train.load_checkpoint(prefix)
-    shapes = reader.get_variable_to_shape_map()
+    with naming_path(prefix, "TF checkpoint", "download or copy it again"):
+        reader = tf.train.load_checkpoint(prefix)
+        shapes = reader.get_variable_to_shape_map()
     if _WORD_EMBEDDINGS not in shapes:
         scopes = sorted({name.split("/")[0] for name in shapes})
         raise ValueError(
@@ -163,10 +165,14 @@ def load_tf1_checkpoint(path, part=None, config=None, seed=None):
         model = model_class(ElectraEncoder.from_electra_config(config, part), name=part)
         slots = weight_mapping.weight_slots(model, part)
     other_parts = _OTHER_PARTS[part]
+    def read(name):
+        with naming_path(prefix, "TF checkpoint", "download or copy it again"):
+            return reader.get_tensor(name)
+
     values = weight_mapping.match_tensors(
         {slot.name: (slot, False) for slot in slots},
         shapes,
-        reader.get_tensor,
+        read,
         f"the {part} of the TF1 checkpoint {prefix}",
         ignore=lambda n: bool(_OPTIMIZER_STATE.search(n) or other_parts.search(n)),
     )
