@@ -94,7 +94,12 @@ def _run(argv, state):
     import keras_electra  # noqa: F401  (selects Keras's TensorFlow backend first)
 
     modules = _commands()
-    args = state["args"] = build_parser(modules).parse_args(argv)
+    try:
+        args = state["args"] = build_parser(modules).parse_args(argv)
+    except SystemExit as e:  # A bad flag: argparse printed its one line.
+        if not e.code:
+            raise  # --help
+        return e.code
     state["module"] = modules[args.command]
     code = state["module"].run(args)
     return 0 if code is None else code

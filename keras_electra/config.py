@@ -117,6 +117,7 @@ class ElectraConfig:
     mask_token_id: int = 103
 
     def __post_init__(self):
+        self._check_types()
         f = self.generator_fraction
         if self.generator_hidden_size is None:
             self.generator_hidden_size = max(1, int(round(self.hidden_size * f)))
@@ -148,6 +149,20 @@ class ElectraConfig:
     @staticmethod
     def preset_names():
         return sorted(_PRESETS)
+
+    def _check_types(self):
+        """Raises ValueError naming the first field of the wrong type (a "64" for 64)."""
+        for field in dataclasses.fields(self):
+            value = getattr(self, field.name)
+            integer = field.type in (int, Optional[int])
+            if value is None and field.type is Optional[int]:
+                continue
+            if isinstance(value, bool) or not isinstance(value, int if integer else (int, float)):
+                raise ValueError(
+                    f"ElectraConfig.{field.name} must be "
+                    f"{'an integer' if integer else 'a number'}, got {value!r} "
+                    f"({type(value).__name__})."
+                )
 
     def validate(self):
         """Raises ValueError naming the first inconsistent field."""
@@ -245,6 +260,10 @@ class ElectraConfig:
 
     @classmethod
     def from_dict(cls, values):
+        if not isinstance(values, dict):
+            raise ValueError(
+                f"an ElectraConfig is a JSON object of fields, got a {type(values).__name__}."
+            )
         known = {f.name for f in dataclasses.fields(cls)}
         unknown = sorted(set(values) - known)
         if unknown:

@@ -27,9 +27,13 @@ import argparse
 import os
 import time
 
+from keras_electra.commands.flag_types import positive_float, positive_int, probability
+
 # The library's `output` (pretrain's) is DIR/model here, not this verb's --output DIR;
 # its other arguments that share a flag's name mean the same here.
 LIBRARY_ARGUMENTS = {"output": None}
+# What --output DIR holds; a folder holding anything else is someone else's.
+_DEMO_FILES = ("corpus.txt", "vocab.txt", "vocab.txt.json", "data", "model")
 
 
 def add_parser(subparsers):
@@ -40,31 +44,31 @@ def add_parser(subparsers):
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--output", default="electra-demo", metavar="DIR")
-    parser.add_argument("--steps", type=int, default=6000, metavar="N",
+    parser.add_argument("--steps", type=positive_int, default=6000, metavar="N",
                         help="training steps (the learning-rate schedule's length).")
-    parser.add_argument("--minutes", type=float, default=None, metavar="M",
+    parser.add_argument("--minutes", type=positive_float, default=None, metavar="M",
                         help="stop training after M minutes even if steps remain.")
-    parser.add_argument("--batch-size", type=int, default=64, metavar="B")
-    parser.add_argument("--epochs", type=int, default=10, metavar="E",
+    parser.add_argument("--batch-size", type=positive_int, default=64, metavar="B")
+    parser.add_argument("--epochs", type=positive_int, default=10, metavar="E",
                         help="metric lines (and checkpoints) over the run.")
-    parser.add_argument("--vocab-size", type=int, default=2000, metavar="V")
+    parser.add_argument("--vocab-size", type=positive_int, default=2000, metavar="V")
     # Short sequences: with fewer positions to tell apart, the tiny discriminator learns
     # to look at a token's neighbours sooner (3000 steps: at 64 x 32 its AUC ended at
     # 0.586; at 32 x 64, the same tokens a step, 0.631 and still rising).
-    parser.add_argument("--max-seq-length", type=int, default=32, metavar="L")
-    parser.add_argument("--corpus-mb", type=float, default=3.0, metavar="MB",
+    parser.add_argument("--max-seq-length", type=positive_int, default=32, metavar="L")
+    parser.add_argument("--corpus-mb", type=positive_float, default=3.0, metavar="MB",
                         help="size of the corpus to build (smaller is faster).")
     # Lower than `pretrain`'s 3e-3 for tiny, on purpose: in a 3000-step run 3e-3 makes
     # the generator strong fast (mlm_accuracy 0.23), so replacements are plausible
     # words and disc_auc stays near 0.59 all run; at 5e-4 the generator stays weak
     # long enough for the discriminator's progress to show.
-    parser.add_argument("--learning-rate", type=float, default=5e-4, metavar="LR",
+    parser.add_argument("--learning-rate", type=positive_float, default=5e-4, metavar="LR",
                         help="peak rate (the paper's for ELECTRA-Small).")
     # No dropout: the paper's 0.1 regularizes models that see billions of tokens; in a
     # few minutes a 64-wide model underfits, and dropout only slows the discriminator.
     # Measured at 6000 steps: final disc_auc 0.685 and climbing without dropout,
     # 0.633 and barely rising with 0.1 (0.625 -> 0.633 over the last 7 epochs).
-    parser.add_argument("--dropout", type=float, default=0.0, metavar="P",
+    parser.add_argument("--dropout", type=probability, default=0.0, metavar="P",
                         help="dropout of the tiny preset while pre-training (default 0; "
                         "the model folder records it, so fine-tuning inherits it).")
     parser.add_argument("--jit", action=argparse.BooleanOptionalAction, default=None,
@@ -84,6 +88,13 @@ def run(args):
     if not 0.0 <= args.dropout < 1.0:
         raise UsageError(f"--dropout must be in [0, 1), got {args.dropout}.")
     start = time.time()
+    foreign = sorted(set(os.listdir(args.output)) - set(_DEMO_FILES)) \
+        if os.path.isdir(args.output) else []
+    if foreign or os.path.isfile(args.output):
+        raise UsageError(
+            f"--output {args.output} holds other files ({', '.join(foreign[:3]) or 'a file'});"
+            " a demo folder holds only " + ", ".join(_DEMO_FILES) + ": choose a new folder."
+        )
     os.makedirs(args.output, exist_ok=True)
     corpus = os.path.join(args.output, "corpus.txt")
     vocab = os.path.join(args.output, "vocab.txt")

@@ -13,6 +13,8 @@ finished folder does nothing; a folder holding other data is refused.
 import argparse
 import os
 
+from keras_electra.commands.flag_types import positive_int
+
 # write_pretraining_examples's arguments -> these flags, for its error messages.
 LIBRARY_ARGUMENTS = {"inputs": "input", "vocab_path": "vocab", "output_dir": "output"}
 
@@ -32,10 +34,10 @@ def add_parser(subparsers):
     )
     parser.add_argument("--vocab", required=True, metavar="VOCAB_TXT")
     parser.add_argument("--output", required=True, metavar="DIR")
-    parser.add_argument("--max-seq-length", type=int, default=128, metavar="N")
-    parser.add_argument("--num-shards", type=int, default=None, metavar="K",
+    parser.add_argument("--max-seq-length", type=positive_int, default=128, metavar="N")
+    parser.add_argument("--num-shards", type=positive_int, default=None, metavar="K",
                         help="TFRecord files to write (default: 8, more for big corpora).")
-    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, metavar="W",
+    parser.add_argument("--workers", type=positive_int, default=os.cpu_count() or 1, metavar="W",
                         help="processes (default: all cores); does not change the output.")
     parser.add_argument("--seed", type=int, default=0, metavar="S")
     parser.add_argument("--allow-bad-input", action="store_true",

@@ -23,6 +23,7 @@ In Python the same run is `keras_electra.pretrain(data, output, preset=..., ...)
 
 import argparse
 
+from keras_electra.commands.flag_types import nonnegative_int, positive_float, positive_int
 from keras_electra.training.pretraining_run import (
     DEFAULT_CHECKPOINT_EVERY,
     DEFAULT_LEARNING_RATE,
@@ -49,17 +50,17 @@ def add_parser(subparsers):
                         help="ElectraConfig fields as JSON (missing ones take defaults).")
     parser.add_argument("--init-from", metavar="MODEL_DIR",
                         help="continue pre-training a model folder (its config and weights).")
-    parser.add_argument("--steps", type=int, required=True, metavar="N",
+    parser.add_argument("--steps", type=positive_int, required=True, metavar="N",
                         help="total optimizer steps of the run (resumed runs included).")
-    parser.add_argument("--batch-size", type=int, required=True, metavar="B")
+    parser.add_argument("--batch-size", type=positive_int, required=True, metavar="B")
     parser.add_argument("--output", required=True, metavar="DIR")
-    parser.add_argument("--learning-rate", type=float, default=None, metavar="LR",
+    parser.add_argument("--learning-rate", type=positive_float, default=None, metavar="LR",
                         help="peak rate (default by preset: " + ", ".join(
                             f"{rate:g} {name}" for name, rate in DEFAULT_LEARNING_RATES.items())
                         + f"; else {DEFAULT_LEARNING_RATE:g}).")
-    parser.add_argument("--warmup-steps", type=int, default=None, metavar="W",
+    parser.add_argument("--warmup-steps", type=nonnegative_int, default=None, metavar="W",
                         help=f"linear warm-up (default: {DEFAULT_WARMUP}, at most steps/10).")
-    parser.add_argument("--checkpoint-every", type=int, default=None, metavar="K",
+    parser.add_argument("--checkpoint-every", type=positive_int, default=None, metavar="K",
                         help=f"steps between checkpoints and metric lines "
                         f"(default: {DEFAULT_CHECKPOINT_EVERY}, at most --steps).")
     parser.add_argument("--jit", action=argparse.BooleanOptionalAction, default=None,

@@ -7,6 +7,9 @@ learned pieces) and vocab.txt.json (the normalization used, read by `prepare`).
 """
 
 import argparse
+import os
+
+from keras_electra.commands.flag_types import positive_int
 
 # learn_vocabulary's and write_vocabulary's arguments -> these flags, for their errors.
 LIBRARY_ARGUMENTS = {"inputs": "input", "path": "output"}
@@ -23,7 +26,7 @@ def add_parser(subparsers):
         "--input", nargs="+", required=True, metavar="FILE_OR_GLOB",
         help="text files, folders or globs (local or gs://...).",
     )
-    parser.add_argument("--vocab-size", type=int, required=True, metavar="N",
+    parser.add_argument("--vocab-size", type=positive_int, required=True, metavar="N",
                         help="largest vocabulary size wanted (e.g. 8000, 30522).")
     parser.add_argument("--output", required=True, metavar="VOCAB_TXT")
     parser.add_argument("--no-lowercase", dest="lowercase", action="store_false",
@@ -39,7 +42,11 @@ def add_parser(subparsers):
 
 def run(args):
     from keras_electra.data import vocab
+    from keras_electra.errors import UsageError
 
+    if os.path.isdir(args.output):  # Refused before the corpus is read, not after.
+        raise UsageError(f"--output {args.output} is a folder; give the path of the "
+                         "vocabulary file to write, e.g. vocab.txt.")
     tokens = vocab.learn_vocabulary(
         args.input,
         args.vocab_size,

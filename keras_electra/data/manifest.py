@@ -15,7 +15,7 @@ import os
 
 import tensorflow as tf
 
-from keras_electra.errors import DataError
+from keras_electra.errors import DataError, naming_path
 
 MANIFEST_NAME = "manifest.json"
 # `prepare` copies the vocabulary beside the shards, so the folder is self-contained.
@@ -109,3 +109,86 @@ def config_overrides(manifest):
         "max_seq_length": manifest["max_seq_length"],
         **{field: ids[field] for field in _CONFIG_FIELDS},
     }
+
+
+# What `check_dataset` needs of a manifest, with the type of each field.
+_REQUIRED = {"vocab_sha256": str, "vocab_size": int, "special_token_ids": dict,
+             "max_seq_length": int, "num_shards": int, "shards": list, "example_count": int}
+
+
+def check_dataset(directory):
+    """The manifest of `directory`, once the files on disk agree with it.
+
+    Checked before a model is built, so that a damaged dataset is named in one line
+    rather than failing inside the first training step: the manifest's fields, every
+    shard present with its recorded size (or, for manifests that predate sizes,
+    readable to the end with its recorded number of records), and vocab.txt, when
+    present, the one the data was prepared with.
+
+    Raises:
+        DataError: naming the file that disagrees and what to do.
+    """
+    manifest = read_manifest(directory)
+    path = manifest_path(directory)
+    again = "prepare the data again (`keras-electra prepare`) into a new folder."
+    if manifest is None:
+        raise DataError(
+            f"{directory} holds no {MANIFEST_NAME}: not a folder written by "
+            "`keras-electra prepare` (or a run that did not finish)."
+        )
+    for field, kind in _REQUIRED.items():
+        if not isinstance(manifest.get(field), kind) or isinstance(manifest.get(field), bool):
+            raise DataError(f"{path}: `{field}` is {manifest.get(field)!r}, not a "
+                            f"{kind.__name__}; {again}")
+    shards = manifest["shards"]
+    if len(shards) != manifest["num_shards"]:
+        raise DataError(f"{path} lists {len(shards)} shards but says num_shards "
+                        f"{manifest['num_shards']}; {again}")
+    for shard in shards:
+        _check_shard(directory, shard, again)
+    counted = sum(shard["examples"] for shard in shards)
+    if counted != manifest["example_count"]:
+        raise DataError(f"{path}: its shards hold {counted} examples but example_count is "
+                        f"{manifest['example_count']}; {again}")
+    _check_vocabulary(directory, manifest, again)
+    return manifest
+
+
+def _check_shard(directory, shard, again):
+    if not isinstance(shard, dict) or not isinstance(shard.get("file"), str) or \
+            not isinstance(shard.get("examples"), int):
+        raise DataError(f"{manifest_path(directory)}: the shard entry {shard!r} is not "
+                        f"{{\"file\": ..., \"examples\": ...}}; {again}")
+    file = os.path.join(directory, shard["file"])
+    if not tf.io.gfile.exists(file):
+        raise DataError(f"the shard {file} is missing ({MANIFEST_NAME} lists it); {again}")
+    if "bytes" in shard:
+        size = tf.io.gfile.stat(file).length
+        if size != shard["bytes"]:
+            raise DataError(f"the shard {file} has {size} bytes, {MANIFEST_NAME} says "
+                            f"{shard['bytes']} (truncated or replaced); {again}")
+        return
+    with naming_path(file, "TFRecord shard", again):
+        records = sum(1 for _ in tf.data.TFRecordDataset(file))
+    if records != shard["examples"]:
+        raise DataError(f"the shard {file} holds {records} records, {MANIFEST_NAME} says "
+                        f"{shard['examples']}; {again}")
+
+
+def _check_vocabulary(directory, manifest, again):
+    from keras_electra.data import vocab as vocab_lib  # tensorflow_text: only when needed
+
+    vocab = os.path.join(directory, VOCAB_NAME)
+    if not tf.io.gfile.exists(vocab):
+        return
+    if vocab_lib.vocabulary_hash(vocab) != manifest["vocab_sha256"]:
+        raise DataError(f"{vocab} is not the vocabulary {directory} was prepared with; {again}")
+    size = len(vocab_lib.read_vocabulary(vocab))
+    if size != manifest["vocab_size"]:
+        raise DataError(f"{manifest_path(directory)} says vocab_size {manifest['vocab_size']} "
+                        f"but {vocab} has {size} tokens; {again}")
+    ids = {k: v for k, v in vocab_lib.special_token_ids(vocab).items()
+           if k in manifest["special_token_ids"]}
+    if ids != {k: manifest["special_token_ids"][k] for k in ids}:
+        raise DataError(f"{manifest_path(directory)}: special_token_ids "
+                        f"{manifest['special_token_ids']} disagree with {vocab} ({ids}); {again}")

@@ -8,7 +8,8 @@ concatenated per shard in piece order (TFRecord files concatenate), so the outpu
 same byte for byte whatever the number of workers.
 
 Everything is written under `output/.incomplete-*` and moved into place at the end, the
-manifest last: a failed run leaves nothing behind, and existing data is never touched.
+manifest last: a failed run leaves nothing behind, and existing data is never touched;
+the `.incomplete-*` folder of a killed run is removed by the next run.
 
 Example:
 >>> manifest = write_pretraining_examples(                      # doctest: +SKIP
@@ -28,6 +29,7 @@ import uuid
 
 import tensorflow as tf
 
+from keras_electra.config import ElectraConfig
 from keras_electra.data import manifest as manifest_lib
 from keras_electra.data import text_files
 from keras_electra.data import vocab as vocab_lib
@@ -36,6 +38,9 @@ from keras_electra.data.tokenizer import electra_tokenizer
 from keras_electra.errors import DataError, UsageError
 
 _INCOMPLETE_PREFIX = ".incomplete-"
+# The most positions of any preset: longer examples would build no model that trains.
+MAX_SEQ_LENGTH = max(ElectraConfig.preset(name).max_position_embeddings
+                     for name in ElectraConfig.preset_names())
 _LINES_PER_BATCH = 2048
 _COPY_BYTES = 16 << 20
 
@@ -126,6 +131,12 @@ def write_pretraining_examples(
         raise UsageError(
             f"`max_seq_length` must be an integer >= {MIN_TARGET_LENGTH}, got {max_seq_length!r}."
         )
+    if max_seq_length > MAX_SEQ_LENGTH:
+        raise UsageError(
+            f"`max_seq_length` {max_seq_length} is longer than any preset's "
+            f"{MAX_SEQ_LENGTH} positions (ELECTRA's and BERT's largest); examples that long "
+            "cannot be pre-trained on. Use 128 (the paper's small model) to 512."
+        )
     if not isinstance(workers, int) or workers < 1:
         raise UsageError(f"`workers` must be a positive integer, got {workers!r}.")
     files = text_files.expand_inputs(inputs)
@@ -160,6 +171,9 @@ def write_pretraining_examples(
 
     created = not tf.io.gfile.exists(output_dir)
     existing = _check_output_dir(output_dir, manifest)
+    for name in tf.io.gfile.listdir(output_dir):  # Left by a killed run: never resumed.
+        if name.startswith(_INCOMPLETE_PREFIX):
+            tf.io.gfile.rmtree(os.path.join(output_dir, name.rstrip("/")))
     if existing is not None:
         existing["status"] = "existing"
         return existing
@@ -488,7 +502,9 @@ def _merge_parts(work_dir, results, num_shards):
                 count += result.shard_examples[shard]
         if not count:
             tf.io.TFRecordWriter(os.path.join(work_dir, name)).close()  # A valid empty shard.
-        shards.append({"file": name, "examples": count})
+        # Its size lets `pretrain` tell a truncated shard before training starts.
+        size = tf.io.gfile.stat(os.path.join(work_dir, name)).length
+        shards.append({"file": name, "examples": count, "bytes": size})
     return shards
 
 

@@ -241,6 +241,14 @@ def read_vocabulary(path):
     tokens = [line.rstrip() for line in text.splitlines()]
     if not tokens:
         raise DataError(f"vocabulary file {path} is empty.")
+    first = {}
+    for number, token in enumerate(tokens, start=1):
+        if token in first:  # Two ids for one piece: WordPiece cannot tell which to give.
+            raise DataError(
+                f"vocabulary file {path} has {token!r} twice (lines {first[token]} and "
+                f"{number}); every line must be a different piece: remove one of them."
+            )
+        first[token] = number
     return tokens
 
 

@@ -5,8 +5,9 @@ The generic format has a header naming the columns: `sentence` (or
 are tab-separated and never quoted (a `"` is text), as in GLUE's files.
 
 Bad rows (too few fields, an empty label) are skipped and counted in a
-`SkippedRows`; a header without the needed columns, or a dev label never seen
-in training, is an error, since every metric computed past it would be wrong.
+`SkippedRows`; a header without the needed columns, a row with more fields than
+the header (a tab inside a sentence), or a dev label never seen in training, is
+an error, since every metric computed past it would be wrong.
 """
 
 import csv
@@ -42,7 +43,8 @@ def read_tsv_rows(path):
                 yield number, row
 
 
-def read_columns(path, columns, skipped, header=True, label_column=None, regression=False):
+def read_columns(path, columns, skipped, header=True, label_column=None, regression=False,
+                 extra_fields=True):
     """Examples from `path`, taking the text and label from `columns`.
 
     Args:
@@ -52,6 +54,8 @@ def read_columns(path, columns, skipped, header=True, label_column=None, regress
         skipped: a `SkippedRows` that receives rows too short or without label.
         label_column: header name or index of the label; None for unlabeled.
         regression: parse the label as a float.
+        extra_fields: allow rows with more fields than the header (GLUE's files);
+            False refuses them.
 
     Raises:
         DataError: the header lacks one of the named columns.
@@ -77,6 +81,13 @@ def read_columns(path, columns, skipped, header=True, label_column=None, regress
     examples = []
     for number, row in rows:
         where = f"{path} line {number}"
+        if header and not extra_fields and len(row) > len(names):
+            # A tab inside a sentence: its fields shift, and the label read would be
+            # text, a new class that no metric could be right about.
+            raise DataError(
+                f"{where} has {len(row)} tab-separated fields, the header {len(names)}; "
+                "a sentence holding a tab? Replace tabs inside sentences by spaces."
+            )
         if len(row) < needed:
             skipped.add("missing_column", where)
             continue
@@ -125,7 +136,8 @@ def read_sentence_tsv(path, skipped, regression=False):
             f"{path}: the header {names} names no `sentence` nor `sentence1`/`sentence2` "
             "column; write a header row such as `sentence<TAB>label`."
         )
-    return read_columns(path, columns, skipped, label_column="label", regression=regression)
+    return read_columns(path, columns, skipped, label_column="label", regression=regression,
+                        extra_fields=False)
 
 
 def label_vocabulary(train_examples, fixed=None):

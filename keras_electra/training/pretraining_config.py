@@ -63,7 +63,10 @@ def pretraining_config(data, *, preset=None, config=None, init_from=None):
     _refuse_disagreement(values, overrides, source, data)
     if config is not None and "max_position_embeddings" not in values:
         values = {**values, **trained_positions}
-    return ElectraConfig.from_dict({**values, **overrides})
+    try:
+        return ElectraConfig.from_dict({**values, **overrides})
+    except ValueError as e:
+        raise UsageError(f"{source}: {e}") from None
 
 
 def _config_fields(config):
@@ -74,9 +77,15 @@ def _config_fields(config):
         return dict(config), "`config`"
     with open(config) as f:
         try:
-            return json.load(f), f"`config` {config}"
+            values = json.load(f)
         except json.JSONDecodeError as e:
             raise UsageError(f"`config` {config} is not valid JSON ({e}).") from None
+    if not isinstance(values, dict):
+        raise UsageError(
+            f"`config` {config} holds a JSON {type(values).__name__}, not an object of "
+            'ElectraConfig fields such as {"hidden_size": 128, "num_layers": 4}.'
+        )
+    return values, f"`config` {config}"
 
 
 def _refuse_disagreement(values, overrides, source, data):

@@ -35,7 +35,7 @@ import keras
 import tensorflow as tf
 
 from keras_electra.data import pretraining_dataset, read_manifest
-from keras_electra.data.manifest import VOCAB_NAME
+from keras_electra.data.manifest import VOCAB_NAME, check_dataset
 from keras_electra.data.vocab import vocabulary_hash
 from keras_electra.errors import DataError, UsageError
 from keras_electra.pretraining.embedding_scale import normalize_embedding_scale
@@ -132,7 +132,8 @@ def pretrain(
 
     Returns a `PretrainingRun`. Argument names appear in messages between backticks.
     """
-    _check_arguments(steps, batch_size, warmup_steps, checkpoint_every, dtype)
+    _check_arguments(steps, batch_size, learning_rate, warmup_steps, checkpoint_every, dtype)
+    check_dataset(data)  # Shards, manifest and vocab.txt agree: before any model is built.
     config = pretraining_config(data, preset=preset, config=config, init_from=init_from)
     if learning_rate is None:
         learning_rate = DEFAULT_LEARNING_RATES.get(preset, DEFAULT_LEARNING_RATE)
@@ -182,10 +183,13 @@ def pretrain(
     return PretrainingRun(output, pretrainer, history, trained)
 
 
-def _check_arguments(steps, batch_size, warmup_steps, checkpoint_every, dtype):
+def _check_arguments(steps, batch_size, learning_rate, warmup_steps, checkpoint_every, dtype):
     for name, value in (("steps", steps), ("batch_size", batch_size)):
         if not isinstance(value, int) or value < 1:
             raise UsageError(f"`{name}` must be a positive integer, got {value!r}.")
+    # 0 is allowed in Python (the weights stay as loaded); the command line wants > 0.
+    if learning_rate is not None and not 0 <= learning_rate < math.inf:
+        raise UsageError(f"`learning_rate` must be a finite number > 0, got {learning_rate!r}.")
     if checkpoint_every is not None and checkpoint_every < 1:
         raise UsageError(f"`checkpoint_every` must be >= 1, got {checkpoint_every!r}.")
     if warmup_steps is not None and warmup_steps < 0:
@@ -215,8 +219,6 @@ def _data_vocabulary(data, init_from):
             f"{data} has no {VOCAB_NAME} (data prepared by an older keras-electra); "
             "run `keras-electra prepare` again into a new folder."
         )
-    if vocabulary_hash(vocab) != read_manifest(data)["vocab_sha256"]:
-        raise DataError(f"{vocab} is not the vocabulary {data} was prepared with.")
     if init_from:
         model_vocab = os.path.join(init_from, VOCAB_FILE)
         if os.path.exists(model_vocab) and vocabulary_hash(model_vocab) != vocabulary_hash(vocab):

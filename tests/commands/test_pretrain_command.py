@@ -87,9 +87,10 @@ def test_running_a_finished_run_again_trains_nothing(uninterrupted, prepared, ca
 
 def test_init_from_starts_from_the_model_folder(uninterrupted, prepared, tmp_path):
     output = tmp_path / "continued"
-    # A zero learning rate (weight decay is scaled by it too) leaves the weights as loaded.
-    assert main(pretrain_args(prepared, output, "--init-from", uninterrupted,
-                              "--learning-rate", "0")) == 0
+    # A zero learning rate (weight decay is scaled by it too) leaves the weights as loaded;
+    # the command line refuses it (a rate must be > 0), the library takes it.
+    pretrain(prepared, str(output), steps=STEPS, batch_size=BATCH, checkpoint_every=EVERY,
+             jit_compile=False, init_from=uninterrupted, learning_rate=0.0, verbose=0)
     assert load_config(str(output)) == load_config(uninterrupted)
     for continued, start in zip(weights(str(output)), weights(uninterrupted)):
         np.testing.assert_array_equal(continued, start)
@@ -148,7 +149,7 @@ def test_bad_invocations_are_refused(prepared, tmp_path, capsys):
 def test_refusals_name_the_flags_not_the_library_arguments(prepared, tmp_path, capsys):
     message = refusal(capsys, pretrain_args(prepared, tmp_path / "a", "--preset", "tiny",
                                             "--batch-size", "0"))
-    assert "--batch-size must be a positive integer" in message
+    assert "--batch-size: must be an integer >= 1" in message
     message = refusal(capsys, pretrain_args(prepared, tmp_path / "b", "--preset", "tiny",
                                             "--init-from", str(tmp_path)))
     assert "--preset, --config or --init-from (got --preset, --init-from)" in message
