@@ -31,6 +31,7 @@ from keras_electra.config import ElectraConfig
 from keras_electra.data.tokenizer import electra_tokenizer
 from keras_electra.data.vocab import settings_path
 from keras_electra.errors import naming_path
+from keras_electra.output_folder import copy_tree
 from keras_electra.models.electra_backbone import ElectraBackbone
 from keras_electra.models.electra_discriminator import ElectraDiscriminator
 from keras_electra.models.electra_generator import ElectraGenerator
@@ -86,7 +87,7 @@ def _local_folder(path):
     local = tempfile.mkdtemp(prefix="electra-model-")
     try:
         yield local
-        _copy_tree(local, path)
+        copy_tree(local, path)
     finally:
         shutil.rmtree(local, ignore_errors=True)
 
@@ -111,14 +112,6 @@ def _write_model_folder(local, config, discriminator, generator, vocab_file):
 
 def _is_local(path):
     return "://" not in str(path)
-
-
-def _copy_tree(source, destination):
-    for folder, _, files in os.walk(source):
-        target = os.path.join(destination, os.path.relpath(folder, source))
-        tf.io.gfile.makedirs(target)
-        for name in files:
-            tf.io.gfile.copy(os.path.join(folder, name), os.path.join(target, name), overwrite=True)
 
 
 def _head_model(discriminator):

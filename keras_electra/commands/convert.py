@@ -46,6 +46,8 @@ def add_parser(subparsers):
         help="tf1 only: a keras-electra config.json to build with, instead of "
         "the sizes read from the checkpoint (heads are otherwise hidden_size // 64).",
     )
+    parser.add_argument("--overwrite", action="store_true",
+                        help="replace --output if it is not empty (refused otherwise).")
     return parser
 
 
@@ -53,11 +55,12 @@ def run(args):
     if args.config and args.source != "tf1":
         raise ValueError("--config is for --from tf1; an hf folder's config.json is used as it is.")
     if args.source == "hf":
-        parts = convert_hf(args.input, args.output, part=args.part)
+        parts = convert_hf(args.input, args.output, part=args.part, overwrite=args.overwrite)
     else:
         if len(args.input) != 1:
             raise ValueError("--from tf1 takes one --input (a checkpoint prefix or its folder).")
-        parts = convert_tf1(args.input[0], args.output, part=args.part, config=args.config)
+        parts = convert_tf1(args.input[0], args.output, part=args.part, config=args.config,
+                            overwrite=args.overwrite)
     vocab = os.path.exists(os.path.join(args.output, VOCAB_FILE))
     print(f"Wrote {' and '.join(parts)} to {args.output}"
           + ("" if vocab else " (no vocab.txt in the input)"))

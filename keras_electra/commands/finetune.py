@@ -21,6 +21,7 @@ import time
 import keras
 import tensorflow as tf
 
+from keras_electra.commands.flag_types import decay, positive_float, positive_int
 from keras_electra.errors import UsageError
 from keras_electra.training.finetuning_defaults import (
     default_epochs,
@@ -50,24 +51,27 @@ def add_parser(subparsers):
     parser.add_argument("--model", required=True, metavar="DIR",
                         help="A model folder written by `pretrain` or `convert`.")
     parser.add_argument("--output", required=True, metavar="DIR")
-    parser.add_argument("--epochs", type=int, default=None,
+    parser.add_argument("--epochs", type=positive_int, default=None,
                         help="Default 3 (rte and stsb 10, squad 2), as in the paper; "
                         "10 for other tasks with fewer than 6000 training examples.")
-    parser.add_argument("--learning-rate", type=float, default=None,
+    parser.add_argument("--learning-rate", type=positive_float, default=None,
                         help="Peak rate of the head; default by model width: 3e-3 tiny, "
                         "and the paper's 3e-4 small, 1e-4 base, 5e-5 large.")
-    parser.add_argument("--layerwise-decay", type=float, default=None,
+    parser.add_argument("--layerwise-decay", type=decay, default=None,
                         help="Default 0.8 (0.9 for models of 24 layers or more).")
     parser.add_argument("--original-layerwise-decay", action="store_true",
                         help="Use the original code's exponents (top layer at decay^2).")
-    parser.add_argument("--seeds", type=int, default=1, metavar="K",
+    parser.add_argument("--seeds", type=positive_int, default=1, metavar="K",
                         help="Train K times (seeds 0..K-1) and report median and spread.")
-    parser.add_argument("--max-seq-length", type=int, default=None,
+    parser.add_argument("--max-seq-length", type=positive_int, default=None,
                         help="Default 128 (SQuAD 384); at most the model's positions.")
-    parser.add_argument("--batch-size", type=int, default=32)
+    parser.add_argument("--batch-size", type=positive_int, default=32)
     parser.add_argument("--from-scratch", action="store_true",
                         help="Ignore the folder's weights: same architecture and vocabulary, "
                         "random initialization (a baseline for the value of pre-training).")
+    parser.add_argument("--overwrite", action="store_true",
+                        help="replace --output if it is not empty (refused otherwise: an "
+                        "earlier result, or a model folder, is never overwritten or mixed).")
     return parser
 
 
@@ -76,8 +80,8 @@ def _check_args(args, config):
         value = getattr(args, name)
         if value is not None and value < 1:
             raise UsageError(f"--{name.replace('_', '-')} must be >= 1, got {value}.")
-    if args.learning_rate is not None and not args.learning_rate > 0:
-        raise UsageError(f"--learning-rate must be > 0, got {args.learning_rate}.")
+    if args.learning_rate is not None and not 0 < args.learning_rate < float("inf"):
+        raise UsageError(f"--learning-rate must be a finite number > 0, got {args.learning_rate}.")
     if args.max_seq_length is not None and args.max_seq_length > config.max_position_embeddings:
         raise UsageError(
             f"--max-seq-length {args.max_seq_length} exceeds the model's "
@@ -157,57 +161,60 @@ def summarize(runs, main_metric):
 def run(args):
     from keras_electra.data.tokenizer import electra_tokenizer
     from keras_electra.model_folder import VOCAB_FILE, load_config, save_task_preset
+    from keras_electra.output_folder import check_output_folder, staged_folder
 
+    check_output_folder(args.output, args.overwrite)  # Before hours of training.
     config = load_config(args.model)
     vocab_path = os.path.join(args.model, VOCAB_FILE)
     if not tf.io.gfile.exists(vocab_path):
         raise UsageError(f"{args.model} has no {VOCAB_FILE}; fine-tuning needs the model's vocabulary.")
     _check_args(args, config)
-    args.max_seq_length = args.max_seq_length or min(
-        DEFAULT_SEQUENCE_LENGTH.get(args.task, 128), config.max_position_embeddings
-    )
+    if args.max_seq_length is None:  # Not `or`: a 0 given is refused, never replaced.
+        args.max_seq_length = min(
+            DEFAULT_SEQUENCE_LENGTH.get(args.task, 128), config.max_position_embeddings
+        )
     if args.learning_rate is None:
         args.learning_rate = default_learning_rate(config)
     if args.layerwise_decay is None:
         args.layerwise_decay = default_layerwise_decay(config)
 
     data = load_task(args.task, args.data_dir, electra_tokenizer(vocab_path), args.max_seq_length)
-    args.epochs = args.epochs or default_epochs(
-        DEFAULT_EPOCHS.get(args.task), data.num_train_examples()
-    )
+    if args.epochs is None:
+        args.epochs = default_epochs(DEFAULT_EPOCHS.get(args.task), data.num_train_examples())
     if data.skipped:
         print(f"keras-electra: warning: {data.skipped.describe()}", flush=True)
     for note in data.notes:
         print(f"keras-electra: warning: {note}", flush=True)
-    tf.io.gfile.makedirs(args.output)
-    runs = []
-    for seed in range(args.seeds):
-        seed_dir = os.path.join(args.output, f"seed_{seed}")
-        tf.io.gfile.makedirs(seed_dir)
-        runs.append(run_seed(args, data, seed, seed_dir))
-    summary = summarize(runs, data.main_metric)
-    best_run = max(runs, key=lambda r: r["best"]["score"])
-    best_file = os.path.join(args.output, f"seed_{best_run['seed']}", "best_model.keras")
-    tf.io.gfile.copy(best_file, os.path.join(args.output, "best_model.keras"), overwrite=True)
-    save_task_preset(keras.saving.load_model(best_file), os.path.join(args.output, TASK_PRESET))
-    report = {
-        "task": args.task,
-        "data_dir": args.data_dir,
-        "model": args.model,
-        "from_scratch": args.from_scratch,
-        "settings": {
-            k: getattr(args, k)
-            for k in ("epochs", "learning_rate", "layerwise_decay", "original_layerwise_decay",
-                      "seeds", "max_seq_length", "batch_size")
-        },
-        "summary": summary,
-        "best_seed": best_run["seed"],
-        "runs": runs,
-        "skipped": data.skipped.to_json(),
-        "notes": data.notes,
-    }
-    with tf.io.gfile.GFile(os.path.join(args.output, "metrics.json"), "w") as f:
-        f.write(json.dumps(report, indent=2) + "\n")
+    with staged_folder(args.output, args.overwrite) as out:  # In place when complete.
+        runs = []
+        for seed in range(args.seeds):
+            seed_dir = os.path.join(out, f"seed_{seed}")
+            tf.io.gfile.makedirs(seed_dir)
+            runs.append(run_seed(args, data, seed, seed_dir))
+        summary = summarize(runs, data.main_metric)
+        best_run = max(runs, key=lambda r: r["best"]["score"])
+        best_file = os.path.join(out, f"seed_{best_run['seed']}", "best_model.keras")
+        tf.io.gfile.copy(best_file, os.path.join(out, "best_model.keras"), overwrite=True)
+        preset = os.path.join(out, TASK_PRESET)
+        save_task_preset(keras.saving.load_model(best_file), preset)
+        report = {
+            "task": args.task,
+            "data_dir": args.data_dir,
+            "model": args.model,
+            "from_scratch": args.from_scratch,
+            "settings": {
+                k: getattr(args, k)
+                for k in ("epochs", "learning_rate", "layerwise_decay", "original_layerwise_decay",
+                          "seeds", "max_seq_length", "batch_size")
+            },
+            "summary": summary,
+            "best_seed": best_run["seed"],
+            "runs": runs,
+            "skipped": data.skipped.to_json(),
+            "notes": data.notes,
+        }
+        with tf.io.gfile.GFile(os.path.join(out, "metrics.json"), "w") as f:
+            f.write(json.dumps(report, indent=2) + "\n")
     spread = f" (min {summary['min']:.4f}, max {summary['max']:.4f}, {args.seeds} seeds)" if args.seeds > 1 else ""
     print(f"{args.task} dev {summary['metric']}: median {summary['median']:.4f}{spread}; "
           f"wrote {args.output}/metrics.json, best_model.keras and {TASK_PRESET}/ (a keras-hub preset)")

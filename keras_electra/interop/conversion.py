@@ -12,8 +12,10 @@ Example:
 """
 
 from keras_electra.config import ElectraConfig
+from keras_electra.errors import naming_path
 from keras_electra.interop import hf_checkpoint, hf_config, tf1_checkpoint
 from keras_electra.model_folder import save_model_folder
+from keras_electra.output_folder import check_output_folder, staged_folder
 
 PARTS = tf1_checkpoint.PARTS
 
@@ -30,18 +32,20 @@ def _hf_roles(paths):
     return roles
 
 
-def convert_hf(inputs, output, part=None):
+def convert_hf(inputs, output, part=None, overwrite=False):
     """Writes the Hugging Face folder(s) `inputs` as a model folder at `output`.
 
     Args:
         inputs: one folder, or a list of one or two (a discriminator's, a generator's).
         output: the model folder to write.
         part: "discriminator", "generator" or "both"; None: what `inputs` hold.
+        overwrite: replace `output` if it is not empty (refused otherwise).
 
     Returns:
         the parts written, e.g. ("discriminator", "generator").
     """
     inputs = [inputs] if isinstance(inputs, str) else list(inputs)
+    check_output_folder(output, overwrite)  # Before the weights are read.
     if not 1 <= len(inputs) <= 2:
         raise ValueError(f"`inputs` takes one or two Hugging Face folders, got {len(inputs)}.")
     roles = _hf_roles(inputs)
@@ -64,10 +68,10 @@ def convert_hf(inputs, output, part=None):
             parts = (config, hf_checkpoint.load_hf_discriminator(roles[part], config=config), None)
         else:
             parts = (config, None, hf_checkpoint.load_hf_generator(roles[part], config=config))
-    return _write(output, *parts, vocab)
+    return _write(output, *parts, vocab, overwrite)
 
 
-def convert_tf1(checkpoint, output, part=None, config=None):
+def convert_tf1(checkpoint, output, part=None, config=None, overwrite=False):
     """Writes an original TF1 checkpoint (a prefix or its folder) as a model folder.
 
     Args:
@@ -77,23 +81,29 @@ def convert_tf1(checkpoint, output, part=None, config=None):
             checkpoint has the generator.
         config: an `ElectraConfig` (or a path to its JSON) to build with, instead of
             the sizes read from the checkpoint.
+        overwrite: replace `output` if it is not empty (refused otherwise).
 
     Returns:
         the parts written.
     """
+    check_output_folder(output, overwrite)  # Before the checkpoint is read.
     if isinstance(config, str):
-        config = ElectraConfig.from_json(config)
+        with naming_path(config, "ElectraConfig JSON file"):
+            config = ElectraConfig.from_json(config)
     config = config or tf1_checkpoint.tf1_electra_config(checkpoint)
     model = tf1_checkpoint.load_tf1_checkpoint(checkpoint, part=part, config=config)
     vocab = tf1_checkpoint.tf1_vocab_file(checkpoint)
     if hasattr(model, "electra_config"):  # an ElectraPretrainer: both parts
-        return _write(output, config, model.discriminator, model.generator, vocab)
+        return _write(output, config, model.discriminator, model.generator, vocab, overwrite)
     if model.name == "discriminator":
-        return _write(output, config, model, None, vocab)
-    return _write(output, config, None, model, vocab)
+        return _write(output, config, model, None, vocab, overwrite)
+    return _write(output, config, None, model, vocab, overwrite)
 
 
-def _write(output, config, discriminator, generator, vocab):
-    save_model_folder(output, config, discriminator, generator, vocab)
+def _write(output, config, discriminator, generator, vocab, overwrite):
+    # Staged and renamed into place: never a half-written folder, nor one that mixes
+    # a new discriminator with an earlier conversion's generator.
+    with staged_folder(output, overwrite) as staging:
+        save_model_folder(staging, config, discriminator, generator, vocab)
     return tuple(name for name, model in (("discriminator", discriminator),
                                           ("generator", generator)) if model is not None)

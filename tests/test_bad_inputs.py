@@ -1,0 +1,330 @@
+"""A battery of bad inputs across the six verbs: each ends in one line and exit 2.
+
+Every case asserts exit code 2, exactly one `keras-electra: error:` line and no other
+line that is not a log line, no traceback, and every file the module set up (the
+vocabulary, the prepared data, the model folder, the task data, the foreign folder)
+unchanged byte for byte. The set-up is shared by all cases, and every case fails in
+validation before any model trains, so the whole battery takes seconds a case.
+Two cases run the installed command in a real process: a bad flag (no traceback from
+the process itself) and Ctrl-C (exit 130).
+"""
+
+import hashlib
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+
+from conftest import write_synthetic_corpus
+from keras_electra.cli import main
+
+PREFIX = "keras-electra: error:"
+# Lines TensorFlow, absl and Keras print on their own (not our message).
+# `vocab` reports its progress ("Counted ... words") on stderr too.
+LOG_PREFIXES = ("WARNING", "I0000", "W0000", "E0000", "INFO", "warnings.warn", "  warnings",
+                "Counted ")
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory, prepared):
+    """Paths of good and bad inputs, made once for every case."""
+    from keras_electra.config import ElectraConfig
+    from keras_electra.data import read_manifest
+    from keras_electra.interop.hf_checkpoint import export_hf
+    from keras_electra.model_folder import save_model_folder
+    from keras_electra.models.electra_pretrainer import ElectraPretrainer
+    from keras_electra.training import pretraining_config
+
+    root = tmp_path_factory.mktemp("bad_inputs")
+    p = {"root": str(root), "data": prepared, "vocab": os.path.join(prepared, "vocab.txt")}
+    p["corpus"] = write_synthetic_corpus(root / "corpus.txt")
+    (root / "empty.txt").write_text("")
+    p["empty"] = str(root / "empty.txt")
+    (root / "binary.txt").write_bytes(b"caf\xe9 \xff\xfe text\n" * 20)
+    p["binary"] = str(root / "binary.txt")
+    vocab = open(p["vocab"], encoding="utf-8").read().splitlines()
+    for name, lines in (("dupvocab", vocab + [vocab[20]]),
+                        ("nomask", [t for t in vocab if t != "[MASK]"]),
+                        ("emptyvocab", [])):
+        (root / f"{name}.txt").write_text("\n".join(lines) + ("\n" if lines else ""))
+        p[name] = str(root / f"{name}.txt")
+    # Damaged copies of the prepared data.
+    for name in ("truncdata", "missdata", "vsdata", "badmanifest", "countdata"):
+        shutil.copytree(prepared, root / name)
+        p[name] = str(root / name)
+    shard = os.path.join(p["truncdata"], read_manifest(prepared)["shards"][0]["file"])
+    os.truncate(shard, os.path.getsize(shard) // 2)
+    os.remove(os.path.join(p["missdata"], read_manifest(prepared)["shards"][1]["file"]))
+    for name, change in (("vsdata", lambda m: {**m, "vocab_size": m["vocab_size"] + 1}),
+                         ("countdata", lambda m: {**m, "example_count": 1})):
+        manifest = read_manifest(prepared)
+        with open(os.path.join(p[name], "manifest.json"), "w") as f:
+            json.dump(change(manifest), f)
+    with open(os.path.join(p["badmanifest"], "manifest.json"), "w") as f:
+        f.write("{not json")
+    # A folder holding someone else's file, and configs of the wrong shape.
+    (root / "foreign").mkdir()
+    (root / "foreign" / "notes.txt").write_text("mine\n")
+    p["foreign"] = str(root / "foreign")
+    for name, text in (("list", "[1, 2]"), ("string", '{"hidden_size": "64"}'),
+                       ("badjson", '{"hidden_size": 64'), ("unknown", '{"hiden_size": 64}'),
+                       ("negative", '{"num_layers": -1}')):
+        (root / f"{name}.json").write_text(text)
+        p[name] = str(root / f"{name}.json")
+    # A tiny model folder (untrained weights are enough to be refused correctly).
+    config = pretraining_config(prepared, preset="tiny")
+    pretrainer = ElectraPretrainer(config, seed=0)
+    p["model"] = str(root / "model")
+    save_model_folder(p["model"], config, pretrainer.discriminator, pretrainer.generator,
+                      p["vocab"])
+    shutil.copytree(p["model"], root / "badh5")
+    p["badh5"] = str(root / "badh5")
+    weights = os.path.join(p["badh5"], "model.weights.h5")
+    os.truncate(weights, os.path.getsize(weights) // 3)
+    (root / "noconfig").mkdir()
+    (root / "noconfig" / "model.weights.h5").write_bytes(b"")
+    p["noconfig"] = str(root / "noconfig")
+    # A Hugging Face folder whose safetensors file is not one; a corrupt TF1 checkpoint.
+    p["hf"] = str(root / "hf")
+    export_hf(pretrainer.discriminator, p["hf"], config=config, vocab_file=p["vocab"])
+    with open(os.path.join(p["hf"], "model.safetensors"), "r+b") as f:
+        f.truncate(100)
+    (root / "tf1").mkdir()
+    (root / "tf1" / "model.ckpt.index").write_bytes(b"\x00garbage" * 10)
+    (root / "tf1" / "model.ckpt.data-00000-of-00001").write_bytes(b"\x00" * 64)
+    p["tf1"] = str(root / "tf1")
+    # Sentence classification TSVs: good ones, one with a tab inside a sentence.
+    words = ["good film", "bad film", "great plot", "dull plot"]
+    rows = "".join(f"{w}\t{'pos' if i % 2 == 0 else 'neg'}\n" for i, w in enumerate(words * 4))
+    for name, dev in (("tsv", "sentence\tlabel\n" + rows),
+                      ("tabtsv", "sentence\tlabel\n" + rows + "a good\tfilm\tpos\n"),
+                      ("noheader", rows)):
+        (root / name).mkdir()
+        (root / name / "train.tsv").write_text(("" if name == "noheader" else
+                                                "sentence\tlabel\n") + rows)
+        (root / name / "dev.tsv").write_text(dev)
+        p[name] = str(root / name)
+    return p
+
+
+def checksums(root):
+    sums = {}
+    for folder, _, names in os.walk(root):
+        for name in names:
+            path = os.path.join(folder, name)
+            with open(path, "rb") as f:
+                sums[path] = hashlib.sha256(f.read()).hexdigest()
+    return sums
+
+
+def _pretrain(*extra, data="{data}"):
+    return ["pretrain", "--data", data, "--steps", "2", "--batch-size", "4",
+            "--output", "{new}", "--no-jit", *extra]
+
+
+def _finetune(*extra, data="{tsv}", model="{model}", output="{new}"):
+    return ["finetune", "--task", "tsv", "--data-dir", data, "--model", model,
+            "--output", output, "--epochs", "1", *extra]
+
+
+def _prepare(*extra, vocab="{vocab}", inputs="{corpus}", output="{new}"):
+    return ["prepare", "--input", inputs, "--vocab", vocab, "--output", output,
+            "--workers", "1", "--quiet", *extra]
+
+
+def _vocab(*extra, inputs="{corpus}", output="{new}.txt"):
+    return ["vocab", "--input", inputs, "--vocab-size", "100", "--output", output, *extra]
+
+
+# (case id, argv, a piece of the expected message).
+CASES = [
+    # The command itself.
+    ("no-verb", [], "required"),
+    ("unknown-verb", ["train"], "invalid choice"),
+    ("unknown-flag", _vocab("--bogus"), "unrecognized arguments"),
+    # vocab
+    ("vocab-missing-input", _vocab(inputs="{root}/nothing.txt"), "nothing.txt"),
+    ("vocab-glob-matches-nothing", _vocab(inputs="{root}/*.none"), ".none"),
+    ("vocab-empty-input", _vocab(inputs="{empty}"), "empty"),
+    ("vocab-binary-input", _vocab(inputs="{binary}"), "UTF-8"),
+    ("vocab-size-zero", _vocab("--vocab-size", "0"), "--vocab-size"),
+    ("vocab-size-negative", _vocab("--vocab-size", "-5"), "--vocab-size"),
+    ("vocab-size-text", _vocab("--vocab-size", "many"), "--vocab-size"),
+    ("vocab-output-existing", _vocab(output="{vocab}"), "--overwrite"),
+    ("vocab-output-folder", _vocab(output="{foreign}"), "is a folder"),
+    # prepare
+    ("prepare-missing-vocab", _prepare(vocab="{root}/none.txt"), "none.txt"),
+    ("prepare-duplicate-vocab-line", _prepare(vocab="{dupvocab}"), "twice"),
+    ("prepare-vocab-without-mask", _prepare(vocab="{nomask}"), "[MASK]"),
+    ("prepare-empty-vocab", _prepare(vocab="{emptyvocab}"), "empty"),
+    ("prepare-length-absurd", _prepare("--max-seq-length", "100000"), "512"),
+    ("prepare-length-zero", _prepare("--max-seq-length", "0"), "--max-seq-length"),
+    ("prepare-length-too-short", _prepare("--max-seq-length", "3"), "--max-seq-length"),
+    ("prepare-shards-zero", _prepare("--num-shards", "0"), "--num-shards"),
+    ("prepare-workers-zero", _prepare("--workers", "0"), "--workers"),
+    ("prepare-output-foreign", _prepare(output="{foreign}"), "not empty"),
+    ("prepare-output-other-dataset", _prepare("--max-seq-length", "64", output="{data}"),
+     "different dataset"),
+    ("prepare-missing-input", _prepare(inputs="{root}/nothing.txt"), "nothing.txt"),
+    ("prepare-empty-input", _prepare(inputs="{empty}"), "empty"),
+    ("prepare-binary-input", _prepare(inputs="{binary}"), "UTF-8"),
+    # pretrain: flags
+    ("pretrain-lr-nan", _pretrain("--preset", "tiny", "--learning-rate", "nan"), "--learning-rate"),
+    ("pretrain-lr-negative", _pretrain("--preset", "tiny", "--learning-rate", "-1"),
+     "--learning-rate"),
+    ("pretrain-lr-inf", _pretrain("--preset", "tiny", "--learning-rate", "inf"), "--learning-rate"),
+    ("pretrain-lr-zero", _pretrain("--preset", "tiny", "--learning-rate", "0"), "--learning-rate"),
+    ("pretrain-steps-zero", _pretrain("--preset", "tiny", "--steps", "0"), "--steps"),
+    ("pretrain-batch-zero", _pretrain("--preset", "tiny", "--batch-size", "0"), "--batch-size"),
+    ("pretrain-warmup-negative", _pretrain("--preset", "tiny", "--warmup-steps", "-1"),
+     "--warmup-steps"),
+    ("pretrain-checkpoint-every-zero", _pretrain("--preset", "tiny", "--checkpoint-every", "0"),
+     "--checkpoint-every"),
+    ("pretrain-no-model", _pretrain(), "exactly one"),
+    ("pretrain-two-models", _pretrain("--preset", "tiny", "--config", "{list}"), "exactly one"),
+    ("pretrain-unknown-preset", _pretrain("--preset", "huge"), "invalid choice"),
+    # pretrain: configs
+    ("pretrain-config-list", _pretrain("--config", "{list}"), "JSON list"),
+    ("pretrain-config-string-field", _pretrain("--config", "{string}"), "hidden_size"),
+    ("pretrain-config-bad-json", _pretrain("--config", "{badjson}"), "not valid JSON"),
+    ("pretrain-config-unknown-field", _pretrain("--config", "{unknown}"), "hiden_size"),
+    ("pretrain-config-negative-field", _pretrain("--config", "{negative}"), "num_layers"),
+    ("pretrain-config-missing", _pretrain("--config", "{root}/none.json"), "none.json"),
+    ("pretrain-init-from-not-a-model", _pretrain("--init-from", "{noconfig}"), "noconfig"),
+    # pretrain: data
+    ("pretrain-truncated-shard", _pretrain("--preset", "tiny", data="{truncdata}"), "bytes"),
+    ("pretrain-missing-shard", _pretrain("--preset", "tiny", data="{missdata}"), "missing"),
+    ("pretrain-manifest-vocab-size", _pretrain("--preset", "tiny", data="{vsdata}"),
+     "vocab_size"),
+    ("pretrain-manifest-example-count", _pretrain("--preset", "tiny", data="{countdata}"),
+     "example_count"),
+    ("pretrain-manifest-bad-json", _pretrain("--preset", "tiny", data="{badmanifest}"),
+     "not valid JSON"),
+    ("pretrain-data-not-prepared", _pretrain("--preset", "tiny", data="{foreign}"),
+     "manifest.json"),
+    ("pretrain-data-missing", _pretrain("--preset", "tiny", data="{root}/nowhere"),
+     "manifest.json"),
+    ("pretrain-output-foreign",
+     ["pretrain", "--data", "{data}", "--steps", "2", "--batch-size", "4", "--output",
+      "{foreign}", "--no-jit", "--preset", "tiny"], "not empty"),
+    # finetune
+    ("finetune-epochs-zero", _finetune("--epochs", "0"), "--epochs"),
+    ("finetune-epochs-negative", _finetune("--epochs", "-1"), "--epochs"),
+    ("finetune-length-zero", _finetune("--max-seq-length", "0"), "--max-seq-length"),
+    ("finetune-length-past-positions", _finetune("--max-seq-length", "10000"), "positions"),
+    ("finetune-lr-nan", _finetune("--learning-rate", "nan"), "--learning-rate"),
+    ("finetune-lr-negative", _finetune("--learning-rate", "-1"), "--learning-rate"),
+    ("finetune-decay-zero", _finetune("--layerwise-decay", "0"), "--layerwise-decay"),
+    ("finetune-decay-above-one", _finetune("--layerwise-decay", "2"), "--layerwise-decay"),
+    ("finetune-seeds-zero", _finetune("--seeds", "0"), "--seeds"),
+    ("finetune-batch-zero", _finetune("--batch-size", "0"), "--batch-size"),
+    ("finetune-unknown-task", ["finetune", "--task", "mystery", "--data-dir", "{tsv}",
+                               "--model", "{model}", "--output", "{new}"], "invalid choice"),
+    ("finetune-model-missing", _finetune(model="{root}/nowhere"), "nowhere"),
+    ("finetune-model-not-a-model", _finetune(model="{foreign}"), "foreign"),
+    ("finetune-model-truncated-weights", _finetune(model="{badh5}"), "model.weights.h5"),
+    ("finetune-data-missing", _finetune(data="{root}/nowhere"), "nowhere"),
+    ("finetune-tab-inside-sentence", _finetune(data="{tabtsv}"), "line 18"),
+    ("finetune-tsv-without-header", _finetune(data="{noheader}"), "header"),
+    ("finetune-output-is-a-model-folder", _finetune(output="{model}"), "not empty"),
+    ("finetune-output-foreign", _finetune(output="{foreign}"), "not empty"),
+    # convert
+    ("convert-hf-not-safetensors", ["convert", "--from", "hf", "--input", "{hf}", "--output",
+                                    "{new}"], "model.safetensors"),
+    ("convert-hf-missing", ["convert", "--from", "hf", "--input", "{root}/nowhere",
+                            "--output", "{new}"], "nowhere"),
+    ("convert-hf-not-a-folder", ["convert", "--from", "hf", "--input", "{foreign}",
+                                 "--output", "{new}"], "config.json"),
+    ("convert-hf-with-config", ["convert", "--from", "hf", "--input", "{hf}", "--output",
+                                "{new}", "--config", "{list}"], "--config"),
+    ("convert-tf1-corrupt", ["convert", "--from", "tf1", "--input", "{tf1}/model.ckpt",
+                             "--output", "{new}"], "model.ckpt"),
+    ("convert-tf1-missing", ["convert", "--from", "tf1", "--input", "{root}/none.ckpt",
+                             "--output", "{new}"], "none.ckpt"),
+    ("convert-tf1-config-list", ["convert", "--from", "tf1", "--input", "{tf1}/model.ckpt",
+                                 "--output", "{new}", "--config", "{list}"], "list"),
+    ("convert-output-is-a-model-folder", ["convert", "--from", "hf", "--input", "{hf}",
+                                          "--output", "{model}"], "not empty"),
+    ("convert-unknown-source", ["convert", "--from", "onnx", "--input", "{hf}", "--output",
+                                "{new}"], "invalid choice"),
+    # demo (all refused while parsing or before the corpus is written)
+    ("demo-minutes-negative", ["demo", "--output", "{new}", "--minutes", "-1"], "--minutes"),
+    ("demo-minutes-zero", ["demo", "--output", "{new}", "--minutes", "0"], "--minutes"),
+    ("demo-corpus-zero", ["demo", "--output", "{new}", "--corpus-mb", "0"], "--corpus-mb"),
+    ("demo-corpus-nan", ["demo", "--output", "{new}", "--corpus-mb", "nan"], "--corpus-mb"),
+    ("demo-steps-zero", ["demo", "--output", "{new}", "--steps", "0"], "--steps"),
+    ("demo-dropout-one", ["demo", "--output", "{new}", "--dropout", "1.5"], "--dropout"),
+    ("demo-vocab-size-zero", ["demo", "--output", "{new}", "--vocab-size", "0"], "--vocab-size"),
+    ("demo-lr-nan", ["demo", "--output", "{new}", "--learning-rate", "nan"], "--learning-rate"),
+    ("demo-output-foreign", ["demo", "--output", "{foreign}"], "notes.txt"),
+]
+
+
+def installed_command():
+    beside_python = os.path.join(os.path.dirname(sys.executable), "keras-electra")
+    command = beside_python if os.path.exists(beside_python) else shutil.which("keras-electra")
+    if command is None:
+        pytest.skip("the keras-electra command is not installed (pip install -e .)")
+    return command
+
+
+def outcome(capsys, argv):
+    try:
+        code = main(argv)
+    except SystemExit as e:  # argparse
+        code = e.code
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.mark.parametrize("argv,expected", [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_a_bad_input_is_one_line_and_exit_2(world, capsys, tmp_path, argv, expected):
+    paths = {**world, "new": str(tmp_path / "new")}
+    argv = [arg.format(**paths) for arg in argv]
+    before = checksums(world["root"]), checksums(world["data"])
+    code, out, err = outcome(capsys, argv)
+    errors = [line for line in err.splitlines() if line.startswith(PREFIX)]
+    others = [line for line in err.splitlines()
+              if line.strip() and not line.startswith(PREFIX) and not line.startswith(LOG_PREFIXES)]
+    assert code == 2, (out, err)
+    assert len(errors) == 1 and not others, err
+    assert "Traceback" not in out + err
+    assert expected in errors[0], errors[0]
+    assert (checksums(world["root"]), checksums(world["data"])) == before
+    assert not [n for n in os.listdir(world["root"]) if "incomplete" in n]
+
+
+def test_the_installed_command_prints_no_traceback(world, tmp_path):
+    result = subprocess.run(
+        [installed_command(), "pretrain", "--data", world["data"], "--config", world["string"],
+         "--steps", "2", "--batch-size", "4", "--output", str(tmp_path / "out")],
+        capture_output=True, text=True, timeout=300,
+    )
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr
+    errors = [line for line in result.stderr.splitlines() if line.startswith(PREFIX)]
+    assert len(errors) == 1 and "hidden_size" in errors[0], result.stderr
+
+
+def test_ctrl_c_is_exit_130_without_a_traceback(world, tmp_path):
+    process = subprocess.Popen(
+        [installed_command(), "demo", "--output", str(tmp_path / "demo"), "--steps", "100000"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    time.sleep(15)
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=120)
+    assert process.returncode == 130, err[-2000:]
+    assert "Traceback" not in err and "keras-electra: interrupted." in err
+
+
+def test_finetune_debug_shows_the_traceback(world, tmp_path, monkeypatch):
+    monkeypatch.setenv("KERAS_ELECTRA_DEBUG", "1")
+    with pytest.raises(ValueError, match="epochs|nowhere"):
+        main(["finetune", "--task", "tsv", "--data-dir", os.path.join(world["root"], "nowhere"),
+              "--model", world["model"], "--output", str(tmp_path / "o")])
