@@ -155,7 +155,7 @@ class ElectraConfig:
         for field in dataclasses.fields(self):
             value = getattr(self, field.name)
             integer = field.type in (int, Optional[int])
-            if value is None and field.type is Optional[int]:
+            if value is None and field.type == Optional[int]:
                 continue
             if isinstance(value, bool) or not isinstance(value, int if integer else (int, float)):
                 raise ValueError(
