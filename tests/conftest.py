@@ -2,7 +2,6 @@
 prepared dataset (synthetic text, 32-token examples) for pre-training runs."""
 
 import os
-import random
 import subprocess
 import sys
 
@@ -12,6 +11,7 @@ import keras_electra  # noqa: F401  (selects Keras's TensorFlow backend)
 import tensorflow as tf
 
 from keras_electra.data import learn_vocabulary, write_pretraining_examples, write_vocabulary
+from synthetic_language import write_synthetic_corpus
 
 # Two logical CPUs, so that tf.distribute.MirroredStrategy runs two replicas
 # on this machine; it must be set before TensorFlow initializes its devices.
@@ -47,19 +47,6 @@ def real_data_dir():
     if result.returncode != 0 or not os.path.exists(os.path.join(folder, "DONE")):
         pytest.skip(f"fetch_test_data.py failed: {result.stderr.strip()[-300:]}")
     return folder
-
-
-def write_synthetic_corpus(path, documents=60, seed=0):
-    """Documents of sentences over a fixed pseudo-word list, one sentence a line."""
-    rng = random.Random(seed)
-    syllables = ["ka", "lo", "mi", "ne", "su", "ta", "re", "vo", "zu", "pi"]
-    words = sorted({"".join(rng.choices(syllables, k=rng.randint(1, 3))) for _ in range(200)})
-    with open(path, "w", encoding="utf-8") as f:
-        for _ in range(documents):
-            for _ in range(rng.randint(2, 8)):
-                f.write(" ".join(rng.choices(words, k=rng.randint(3, 10))).capitalize() + ".\n")
-            f.write("\n")
-    return str(path)
 
 
 @pytest.fixture(scope="session")

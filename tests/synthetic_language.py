@@ -1,4 +1,6 @@
-"""A small synthetic language for pre-training tests."""
+"""A small synthetic language for pre-training tests, and a synthetic text corpus."""
+
+import random
 
 import numpy as np
 
@@ -34,3 +36,16 @@ def synthetic_language(num_sequences, seq_len, config, num_topics=8, seed=0, sam
         segments[i, split + 1 : length] = 1
         mask[i, :length] = 1
     return {"token_ids": ids, "segment_ids": segments, "padding_mask": mask}
+
+
+def write_synthetic_corpus(path, documents=60, seed=0):
+    """Documents of sentences over a fixed pseudo-word list, one sentence a line."""
+    rng = random.Random(seed)
+    syllables = ["ka", "lo", "mi", "ne", "su", "ta", "re", "vo", "zu", "pi"]
+    words = sorted({"".join(rng.choices(syllables, k=rng.randint(1, 3))) for _ in range(200)})
+    with open(path, "w", encoding="utf-8") as f:
+        for _ in range(documents):
+            for _ in range(rng.randint(2, 8)):
+                f.write(" ".join(rng.choices(words, k=rng.randint(3, 10))).capitalize() + ".\n")
+            f.write("\n")
+    return str(path)

@@ -20,7 +20,7 @@ import time
 
 import pytest
 
-from conftest import write_synthetic_corpus
+from synthetic_language import write_synthetic_corpus
 from keras_electra.cli import main
 
 PREFIX = "keras-electra: error:"
