@@ -6,4 +6,4 @@ the module and its name to VERBS; `keras_electra.cli` does the rest.
 """
 
 # Order of the verbs in `keras-electra --help`: the order a user meets them.
-VERBS = ("demo", "vocab", "prepare", "pretrain", "finetune", "convert")
+VERBS = ("demo", "vocab", "prepare", "pretrain", "finetune", "convert", "export")

@@ -8,8 +8,9 @@ Trains with layer-wise learning-rate decay (AdamW, 10% warm-up, linear decay),
 scores the dev set after every epoch, keeps each seed's best epoch, and writes
 to --output: best_model.keras (the best seed's best epoch), model/ (the same as a
 keras-hub task preset: `ElectraClassifier.from_preset("runs/bbc/model")` and the
-like), metrics.json (every epoch of every seed, the median and spread of the
-seeds' best scores, as the paper reports, and the rows skipped as bad input).
+like, with serving.json, the label names `keras-electra export` serves), metrics.json
+(every epoch of every seed, the median and spread of the seeds' best scores, as the
+paper reports, and the rows skipped as bad input).
 """
 
 import argparse
@@ -160,6 +161,7 @@ def summarize(runs, main_metric):
 
 def run(args):
     from keras_electra.data.tokenizer import electra_tokenizer
+    from keras_electra.export.serving_settings import write_serving_settings
     from keras_electra.model_folder import VOCAB_FILE, load_config, save_task_preset
     from keras_electra.output_folder import check_output_folder, staged_folder
 
@@ -197,6 +199,7 @@ def run(args):
         tf.io.gfile.copy(best_file, os.path.join(out, "best_model.keras"), overwrite=True)
         preset = os.path.join(out, TASK_PRESET)
         save_task_preset(keras.saving.load_model(best_file), preset)
+        write_serving_settings(preset, data.serving_settings(best_run["best"]["results"]))
         report = {
             "task": args.task,
             "data_dir": args.data_dir,

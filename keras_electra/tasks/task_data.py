@@ -76,6 +76,11 @@ class TaskData:
     def main_score(self, results):
         return next(iter(results.values()))[self.main_metric]
 
+    def serving_settings(self, results):
+        """What a served model of this task needs besides its preset (see
+        `keras_electra.export.serving_settings`), given the best epoch's `results`."""
+        return {}
+
 
 class ClassificationData(TaskData):
     def __init__(self, name, train, dev_splits, labels, regression, metric_names,
@@ -105,6 +110,11 @@ class ClassificationData(TaskData):
             regression=self.regression,
             preprocessor=ElectraTextPreprocessor(self.tokenizer, self.max_seq_length),
         )
+
+    def serving_settings(self, results):
+        if self.regression:
+            return {"text_pair": self.pairs}
+        return {"labels": [str(label) for label in self.labels], "text_pair": self.pairs}
 
     def _dataset(self, arrays, batch_size, seed=None):
         texts, y = arrays
@@ -156,6 +166,9 @@ class TaggingData(TaskData):
     def build_model(self, encoder):
         return ElectraTokenClassifier(encoder, num_classes=len(self.tags))
 
+    def serving_settings(self, results):
+        return {"labels": list(self.tags)}
+
     def train_dataset(self, batch_size, seed):
         features, labels, weights, _ = self.train
         dataset = tf.data.Dataset.from_tensor_slices((features, labels, weights))
@@ -192,6 +205,13 @@ class SquadData(TaskData):
 
     def build_model(self, encoder):
         return ElectraQuestionAnswerer(encoder)
+
+    def serving_settings(self, results):
+        if not self.version2:
+            return {"allow_null": False}
+        # The threshold tuned on dev, as the original recommends for predictions.
+        return {"allow_null": True,
+                "null_threshold": float(results["dev"].get("best_null_threshold", 0.0))}
 
     def train_dataset(self, batch_size, seed):
         w = self.train

@@ -1,0 +1,65 @@
+"""`keras-electra export` refuses what cannot work in one line, exit 2, writing nothing."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from conftest import export
+
+
+def test_a_model_folder_without_what_is_refused(model_folder, tmp_path, capsys):
+    out = str(tmp_path / "out")
+    assert export(["--model", model_folder, "--output", out]) == 2
+    error = capsys.readouterr().err.strip()
+    assert len(error.splitlines()) == 1
+    assert "no fine-tuned head" in error and "--what" in error and "--model" in error
+    assert not os.path.exists(out)
+
+
+def test_a_task_has_no_discriminator(task_presets, tmp_path, capsys):
+    assert export(["--model", task_presets["classifier"], "--what", "discriminator",
+                   "--output", str(tmp_path / "out")]) == 2
+    assert "no discriminator head" in capsys.readouterr().err
+
+
+def test_a_non_empty_output_is_kept_unless_overwrite(task_presets, exported, tmp_path, capsys):
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "keep.txt").write_text("mine")
+    assert export(["--model", task_presets["classifier"], "--output", str(out)]) == 2
+    error = capsys.readouterr().err.strip()
+    assert len(error.splitlines()) == 1 and "--output" in error and "--overwrite" in error
+    assert os.listdir(out) == ["keep.txt"]
+    assert export(["--model", task_presets["classifier"], "--output", str(out),
+                   "--overwrite"]) == 0
+    assert sorted(os.listdir(out)) == sorted(os.listdir(exported["classifier"]))
+    assert not [n for n in os.listdir(tmp_path) if n.startswith(".")]  # no staging left
+
+
+def test_a_failed_export_leaves_no_folder(task_presets, tmp_path, monkeypatch):
+    import keras
+
+    def fail(self, path, **kwargs):
+        open(os.path.join(path, "saved_model.pb"), "w").close()  # half-written
+        raise OSError("disk full")
+
+    # The backend's class: ExportArchive() returns an instance of it.
+    monkeypatch.setattr(type(keras.export.ExportArchive()), "write_out", fail)
+    from keras_electra.export import export_saved_model
+
+    with pytest.raises(OSError, match="disk full"):
+        export_saved_model(task_presets["classifier"], str(tmp_path / "out"))
+    assert os.listdir(tmp_path) == []
+
+
+def test_saved_model_cli_lists_the_signatures(exported):
+    cli = os.path.join(os.path.dirname(sys.executable), "saved_model_cli")
+    result = subprocess.run([cli, "show", "--dir", exported["classifier"], "--all"],
+                            capture_output=True, text=True, timeout=300)
+    shown = result.stdout
+    for text in ("signature_def['serving_default']", "signature_def['serve_ids']",
+                 "inputs['text']", "outputs['probabilities']", "outputs['label']",
+                 "inputs['token_ids']"):
+        assert text in shown, (text, shown[-2000:], result.stderr[-2000:])
