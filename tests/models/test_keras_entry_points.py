@@ -165,9 +165,13 @@ def test_one_training_step_is_the_same_whichever_way_it_is_called(model_and_data
         )
         logs = {name: values[0] for name, values in history.history.items()}
         runs[f"fit({kind})"] = (logs, weights(model))
+    # The span logits' bias shifts every position's logit alike, and a softmax over
+    # positions ignores such a shift: its gradient is zero in theory, so its rounding,
+    # which Adam scales up to the learning rate, may take either sign in either trace.
+    compared = [not v.path.startswith("span_logits/bias") for v in model.trainable_variables]
     for name, (logs, trained) in runs.items():
         assert_same_logs(logs, expected)
-        for a, b in zip(trained, expected_weights):
+        for a, b, _ in filter(lambda t: t[2], zip(trained, expected_weights, compared)):
             # A thousandth of the learning rate: gradients near zero differ in
             # their last bits between two traces, and Adam scales them up.
             np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-5, err_msg=name)
