@@ -135,7 +135,9 @@ class ClassificationData(TaskData):
         for split, arrays in self.dev.items():
             texts, y = arrays
             x = tuple(texts) if self.pairs else texts[0]
-            outputs = model.predict(tf.data.Dataset.from_tensor_slices(x).batch(batch_size), verbose=0)
+            # One-element tuples: Keras reads a (text_a, text_b) element as (x, y).
+            inputs = tf.data.Dataset.from_tensor_slices((x,)).batch(batch_size)
+            outputs = model.predict(inputs, verbose=0)
             predictions = outputs if self.regression else np.argmax(outputs, axis=-1)
             results[split] = metrics.compute_metrics(self.metric_names, y, predictions)
         return results
