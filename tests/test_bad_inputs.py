@@ -15,11 +15,11 @@ import os
 import shutil
 import signal
 import subprocess
-import sys
 import time
 
 import pytest
 
+from installed_command import installed_command
 from synthetic_language import write_synthetic_corpus
 from keras_electra.cli import main
 
@@ -263,14 +263,6 @@ CASES = [
     ("demo-lr-nan", ["demo", "--output", "{new}", "--learning-rate", "nan"], "--learning-rate"),
     ("demo-output-foreign", ["demo", "--output", "{foreign}"], "notes.txt"),
 ]
-
-
-def installed_command():
-    beside_python = os.path.join(os.path.dirname(sys.executable), "keras-electra")
-    command = beside_python if os.path.exists(beside_python) else shutil.which("keras-electra")
-    if command is None:
-        pytest.skip("the keras-electra command is not installed (pip install -e .)")
-    return command
 
 
 def outcome(capsys, argv):

@@ -8,14 +8,13 @@ comes to need either.
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 
 import numpy as np
-import pytest
 
 import keras_electra
+from installed_command import installed_command
 
 HIDDEN, EMBEDDING, INTERMEDIATE, LAYERS, HEADS, POSITIONS = 16, 8, 32, 2, 2, 24
 VOCAB = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"] + [f"w{i}" for i in range(27)]
@@ -85,13 +84,6 @@ def write_hf_folder(folder, tensors):
         json.dump(config, f)
     with open(os.path.join(folder, "vocab.txt"), "w") as f:
         f.write("\n".join(VOCAB) + "\n")
-
-
-def installed_command():
-    beside_python = os.path.join(os.path.dirname(sys.executable), "keras-electra")
-    command = beside_python if os.path.exists(beside_python) else shutil.which("keras-electra")
-    assert command, "the keras-electra command is not installed (pip install -e .)"
-    return command
 
 
 def test_convert_hf_safetensors_needs_no_torch(tmp_path):
