@@ -1,11 +1,16 @@
 """Writing an output folder all at once: refused when it holds something else, staged
 in a temporary sibling, renamed into place when complete.
 
-What `convert` and `finetune` write goes through `staged_folder`: a run that fails or
-is killed never leaves a half-written folder where the output should be, and never
-mixes its files with an earlier folder's. A folder that is not empty is refused unless
-`overwrite`; it is then replaced whole, only once the new one is complete. Staging
-folders left by killed runs (`.NAME.incomplete-*`) are removed by the next run.
+What `prepare`, `convert`, `finetune` and `export` write goes through `staged_folder`:
+a run that fails or is killed never leaves a half-written folder where the output
+should be, and never mixes its files with an earlier folder's. A folder that is not
+empty is refused unless `overwrite`; it is then replaced whole, only once the new one
+is complete.
+
+A staging folder is named for its writer, `.NAME.incomplete-HOST-PID-XXXX`: the next
+run removes it only when that process is gone (a killed run's), and refuses to start
+while it lives (two runs writing one folder would replace each other's result). A
+folder of another host, whose process cannot be asked, is left for the user to remove.
 
 Example:
 >>> with staged_folder("runs/sst2", overwrite=False) as staging:  # doctest: +SKIP
@@ -14,7 +19,9 @@ Example:
 
 import contextlib
 import os
+import re
 import shutil
+import socket
 import tempfile
 
 import tensorflow as tf
@@ -25,7 +32,13 @@ INCOMPLETE = ".incomplete-"
 
 
 def check_output_folder(path, overwrite=False, argument="output"):
-    """Refuses a `path` that is a file, or a non-empty folder unless `overwrite`."""
+    """Refuses a `path` that is a file, or a non-empty folder unless `overwrite`.
+
+    Also refuses one that another live run is writing (see `clear_stale_staging`).
+    """
+    if "://" not in str(path):
+        parent, name = os.path.split(os.path.abspath(path))
+        clear_stale_staging(parent, f".{name}{INCOMPLETE}", path, argument)
     if not tf.io.gfile.exists(path):
         return
     if not tf.io.gfile.isdir(path):
@@ -39,9 +52,58 @@ def check_output_folder(path, overwrite=False, argument="output"):
         )
 
 
-def _stale(parent, name):
-    prefix = f".{name}{INCOMPLETE}"
-    return [os.path.join(parent, n) for n in os.listdir(parent) if n.startswith(prefix)]
+def staging_prefix():
+    """`INCOMPLETE` + this host and process: whose staging folder it is."""
+    return f"{INCOMPLETE}{_host()}-{os.getpid()}-"
+
+
+def _host():
+    return re.sub(r"[^A-Za-z0-9.]", "_", socket.gethostname()) or "host"
+
+
+def _writer(name, prefix):
+    """(host, pid) of the run that made the staging folder `name`; None if unnamed."""
+    match = re.fullmatch(re.escape(prefix) + r"([^-]+)-(\d+)-[^-]+", name)
+    return (match[1], int(match[2])) if match else None
+
+
+def _alive(pid):
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # Another user's process: alive.
+        return True
+    return True
+
+
+def clear_stale_staging(parent, prefix, path, argument="output", own=None):
+    """Removes the staging folders `parent`/`prefix`* whose writer is gone.
+
+    One whose process still runs (or runs on another host, or is this process) is
+    left alone, and `path` refused: another run is writing it. `own`, the caller's
+    staging folder, is skipped. Folders named before writers were named in them (no
+    host and pid) are a killed older run's: removed.
+    """
+    if not os.path.isdir(parent):
+        return
+    live = []
+    for name in sorted(os.listdir(parent)):
+        if not name.startswith(prefix) or os.path.join(parent, name) == own:
+            continue
+        writer = _writer(name, prefix)
+        if writer is None or (writer[0] == _host() and writer[1] != os.getpid()
+                              and not _alive(writer[1])):
+            shutil.rmtree(os.path.join(parent, name), ignore_errors=True)
+        else:
+            live.append((name, *writer))
+    if live:
+        name, host, pid = live[0]
+        raise UsageError(
+            f"`{argument}` {path} is being written by another run (process {pid} on "
+            f"{host}, into {os.path.join(parent, name)}); wait for it to end, or "
+            "choose another folder (if that run is gone, delete its folder)."
+        )
 
 
 @contextlib.contextmanager
@@ -66,10 +128,13 @@ def staged_folder(path, overwrite=False, argument="output"):
     path = os.path.abspath(path)
     parent, name = os.path.dirname(path), os.path.basename(path)
     os.makedirs(parent, exist_ok=True)
-    for stale in _stale(parent, name):  # Left by a killed run.
-        shutil.rmtree(stale, ignore_errors=True)
-    staging = tempfile.mkdtemp(prefix=f".{name}{INCOMPLETE}", dir=parent)
-    os.chmod(staging, 0o755)  # mkdtemp's 0700 would hide the result from others
+    staging = _staging_folder(parent, name)
+    try:
+        # After making ours: of two runs starting together, at least one sees the other.
+        clear_stale_staging(parent, f".{name}{INCOMPLETE}", path, argument, own=staging)
+    except UsageError:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
     try:
         yield staging
     except BaseException:
@@ -77,17 +142,25 @@ def staged_folder(path, overwrite=False, argument="output"):
         raise
     previous = None
     if os.path.exists(path):
-        previous = tempfile.mkdtemp(prefix=f".{name}{INCOMPLETE}old-", dir=parent)
+        previous = _staging_folder(parent, name)
         os.replace(path, os.path.join(previous, name))
     os.replace(staging, path)
     if previous is not None:
         shutil.rmtree(previous, ignore_errors=True)
 
 
+def _staging_folder(parent, name):
+    staging = tempfile.mkdtemp(prefix=f".{name}{staging_prefix()}", dir=parent)
+    os.chmod(staging, 0o755)  # mkdtemp's 0700 would hide the result from others
+    return staging
+
+
 def copy_tree(source, destination):
     """Copies the local folder `source` to `destination`, local or any tf.io.gfile URL."""
     for folder, _, files in os.walk(source):
-        target = os.path.join(destination, os.path.relpath(folder, source))
+        relative = os.path.relpath(folder, source)
+        # Not destination/./name: object stores (gs://, ram://) take "." literally.
+        target = destination if relative == "." else os.path.join(destination, relative)
         tf.io.gfile.makedirs(target)
         for name in files:
             tf.io.gfile.copy(os.path.join(folder, name), os.path.join(target, name), overwrite=True)
