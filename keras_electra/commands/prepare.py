@@ -7,7 +7,10 @@ Input: one sentence or paragraph a line, a blank line between documents. Output:
 with data-*-of-*.tfrecord (token_ids, segment_ids, padding_mask) and manifest.json. The
 same inputs and --seed give the same files whatever --workers. The vocabulary is copied
 into data/ so that `keras-electra pretrain --data data/` needs nothing else. Running it again on a
-finished folder does nothing; a folder holding other data is refused.
+finished folder does nothing; a folder holding other files or another dataset is refused
+unless --overwrite (then replaced whole once the new data is complete). data/ is written
+beside its place and renamed there when complete; a second `prepare` into the same
+folder is refused while the first one runs.
 """
 
 import argparse
@@ -47,6 +50,8 @@ def add_parser(subparsers):
                         help="split lines into sentences at . ! ? before packing (for text "
                         "with a paragraph or an article a line; default: one sentence a "
                         "line, as the original).")
+    parser.add_argument("--overwrite", action="store_true",
+                        help="replace an --output holding other files or another dataset.")
     parser.add_argument("--quiet", action="store_true", help="no progress bar.")
     return parser
 
@@ -65,6 +70,7 @@ def run(args):
         allow_bad_input=args.allow_bad_input,
         split_sentences=args.split_sentences,
         progress=not args.quiet,
+        overwrite=args.overwrite,
     )
     if manifest["status"] == "existing":
         print(f"{args.output} already holds this dataset "

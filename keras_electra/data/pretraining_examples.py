@@ -7,9 +7,10 @@ random generator seeded by (seed, file, offset), and its i-th example goes to sh
 concatenated per shard in piece order (TFRecord files concatenate), so the output is the
 same byte for byte whatever the number of workers.
 
-Everything is written under `output/.incomplete-*` and moved into place at the end, the
-manifest last: a failed run leaves nothing behind, and existing data is never touched;
-the `.incomplete-*` folder of a killed run is removed by the next run.
+Everything is written in a staging folder beside `output` and renamed into place when
+complete (`output_folder.staged_folder`): a failed run leaves nothing behind, existing
+data is never touched, a killed run's staging folder is removed by the next run, and a
+second run into the same folder is refused while the first one lives.
 
 Example:
 >>> manifest = write_pretraining_examples(                      # doctest: +SKIP
@@ -25,7 +26,6 @@ import os
 import queue
 import random
 import time
-import uuid
 
 import tensorflow as tf
 
@@ -36,8 +36,10 @@ from keras_electra.data import vocab as vocab_lib
 from keras_electra.data.example_packing import MIN_TARGET_LENGTH, ExamplePacker
 from keras_electra.data.tokenizer import electra_tokenizer
 from keras_electra.errors import DataError, UsageError
+from keras_electra.output_folder import staged_folder
 
-_INCOMPLETE_PREFIX = ".incomplete-"
+# Staging inside the output folder, as earlier versions did; a killed one is removed.
+_LEGACY_INCOMPLETE_PREFIX = ".incomplete-"
 # The most positions of any preset: longer examples would build no model that trains.
 MAX_SEQ_LENGTH = max(ElectraConfig.preset(name).max_position_embeddings
                      for name in ElectraConfig.preset_names())
@@ -101,6 +103,7 @@ def write_pretraining_examples(
     allow_bad_input=False,
     split_sentences=False,
     progress=True,
+    overwrite=False,
 ):
     """Prepares ELECTRA pre-training examples from raw text files.
 
@@ -108,7 +111,8 @@ def write_pretraining_examples(
         inputs: files, directories or globs (local or any tf.io.gfile URL). One sentence
             or paragraph a line, a blank line between documents.
         vocab_path: the WordPiece vocabulary (normalization read from its .json, if any).
-        output_dir: folder to create or fill; refused if it holds other data.
+        output_dir: folder to create or fill; refused if it holds other files or a
+            different dataset, unless `overwrite`.
         max_seq_length: length of every example ([CLS] and [SEP]s included).
         num_shards: TFRecord files to write; default `default_num_shards`.
         workers: processes to use; the output does not depend on it.
@@ -119,6 +123,9 @@ def write_pretraining_examples(
             before packing (for text with a paragraph or an article a line; see
             `text_files.split_sentences`). Off by default, as in the original.
         progress: show a progress bar on stderr.
+        overwrite: replace an `output_dir` that holds other files or a different
+            dataset (whole, once the new one is complete). One that holds this very
+            dataset is kept as it is.
 
     The vocabulary (and its .json settings, if any) is copied into `output_dir`, so
     that the folder alone is enough to pre-train on.
@@ -169,11 +176,7 @@ def write_pretraining_examples(
             problems.add("empty_file", 1, path)
     text_files.check_problems(problems, allow_bad_input)
 
-    created = not tf.io.gfile.exists(output_dir)
-    existing = _check_output_dir(output_dir, manifest)
-    for name in tf.io.gfile.listdir(output_dir):  # Left by a killed run: never resumed.
-        if name.startswith(_INCOMPLETE_PREFIX):
-            tf.io.gfile.rmtree(os.path.join(output_dir, name.rstrip("/")))
+    existing = _check_output_dir(output_dir, manifest, overwrite)
     if existing is not None:
         existing["status"] = "existing"
         return existing
@@ -187,9 +190,7 @@ def write_pretraining_examples(
         for start, end in zip(points[:-1], points[1:]):
             pieces.append(_Piece(len(pieces), file_index, path, start, end))
 
-    work_dir = os.path.join(output_dir, _INCOMPLETE_PREFIX + uuid.uuid4().hex[:12])
-    tf.io.gfile.makedirs(work_dir)
-    try:
+    with staged_folder(output_dir, overwrite, argument="output_dir") as work_dir:
         job = dict(
             vocab_path=vocab_path,
             settings=settings,
@@ -210,14 +211,8 @@ def write_pretraining_examples(
             problems=problems.to_json(),
             features={name: f"int64[{max_seq_length}]" for name in manifest_lib.FEATURES},
         )
-        vocab_files = _copy_vocabulary(vocab_path, work_dir)
+        _copy_vocabulary(vocab_path, work_dir)
         manifest_lib.write_manifest(work_dir, manifest)
-        _move_into_place(work_dir, output_dir, [s["file"] for s in shards] + vocab_files)
-    finally:
-        if tf.io.gfile.exists(work_dir):
-            tf.io.gfile.rmtree(work_dir)
-        if created and not tf.io.gfile.listdir(output_dir):
-            tf.io.gfile.rmtree(output_dir)  # A failed run leaves no trace.
     manifest["status"] = "written"
     return manifest
 
@@ -237,10 +232,9 @@ def _absolute(path):
     return path if "://" in path else os.path.abspath(path)
 
 
-def _check_output_dir(output_dir, manifest):
+def _check_output_dir(output_dir, manifest, overwrite):
     """Returns the existing manifest if `output_dir` already holds this very dataset."""
     if not tf.io.gfile.exists(output_dir):
-        tf.io.gfile.makedirs(output_dir)
         return None
     if not tf.io.gfile.isdir(output_dir):
         raise UsageError(f"`output_dir` {output_dir} is a file, not a folder.")
@@ -249,21 +243,23 @@ def _check_output_dir(output_dir, manifest):
         differences = manifest_lib.identity_differences(existing, manifest)
         if not differences:
             return existing
+        if overwrite:
+            return None
         raise DataError(
             f"{output_dir} already holds a different dataset (it differs in: "
-            f"{', '.join(differences)}); choose another `output_dir`, or delete that folder "
+            f"{', '.join(differences)}); choose another `output_dir`, or pass `overwrite` "
             "to replace it."
         )
-    foreign = [
-        name
-        for name in tf.io.gfile.listdir(output_dir)
-        if not name.startswith(_INCOMPLETE_PREFIX)
-    ]
-    if foreign:
+    names = [name.rstrip("/") for name in tf.io.gfile.listdir(output_dir)]
+    for name in names:  # A killed older run's staging: never resumed.
+        if name.startswith(_LEGACY_INCOMPLETE_PREFIX):
+            tf.io.gfile.rmtree(os.path.join(output_dir, name))
+    foreign = sorted(n for n in names if not n.startswith(_LEGACY_INCOMPLETE_PREFIX))
+    if foreign and not overwrite:
         raise DataError(
             f"{output_dir} is not empty and holds no {manifest_lib.MANIFEST_NAME} "
-            f"(it has {', '.join(sorted(foreign)[:3])}{', ...' if len(foreign) > 3 else ''}); "
-            "choose an empty or new `output_dir`."
+            f"(it has {', '.join(foreign[:3])}{', ...' if len(foreign) > 3 else ''}); "
+            "choose an empty or new `output_dir`, or pass `overwrite` to replace it."
         )
     return None
 
@@ -506,13 +502,6 @@ def _merge_parts(work_dir, results, num_shards):
         size = tf.io.gfile.stat(os.path.join(work_dir, name)).length
         shards.append({"file": name, "examples": count, "bytes": size})
     return shards
-
-
-def _move_into_place(work_dir, output_dir, names):
-    for name in names + [manifest_lib.MANIFEST_NAME]:  # The manifest last: it marks "done".
-        tf.io.gfile.rename(
-            os.path.join(work_dir, name), os.path.join(output_dir, name), overwrite=True
-        )
 
 
 class _Progress:

@@ -1,5 +1,7 @@
 import json
 import os
+import subprocess
+import sys
 
 import numpy as np
 import pytest
@@ -119,6 +121,53 @@ def test_folder_with_other_files_is_refused(corpus, vocab_path, tmp_path):
     with pytest.raises(DataError, match="not empty and holds no manifest.json"):
         write_pretraining_examples([corpus], vocab_path, str(tmp_path), progress=False)
     assert os.listdir(tmp_path) == ["notes.txt"]
+
+
+def test_a_different_dataset_or_other_files_are_replaced_whole_with_overwrite(
+        prepared, corpus, vocab_path, tmp_path):
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "notes.txt").write_text("mine")
+    write_pretraining_examples([corpus], vocab_path, str(data), max_seq_length=32,
+                               num_shards=3, seed=1, progress=False, overwrite=True)
+    assert listing(str(data)) == {k.replace(prepared, str(data)): v
+                                  for k, v in listing(prepared).items()}
+    assert sorted(os.listdir(tmp_path)) == ["data"]
+    again = write_pretraining_examples([corpus], vocab_path, str(data), max_seq_length=32,
+                                       num_shards=3, seed=1, progress=False, overwrite=True)
+    assert again["status"] == "existing"  # This very dataset is kept, not rewritten.
+
+
+WRITER = """
+import sys
+from keras_electra.output_folder import staged_folder
+with staged_folder(sys.argv[1]) as staging:
+    print(staging, flush=True)
+    sys.stdin.readline()
+"""
+
+
+def test_a_second_prepare_leaves_a_live_runs_staging_alone_and_a_killed_runs_goes(
+        corpus, vocab_path, tmp_path):
+    out = str(tmp_path / "data")
+
+    def writer():
+        process = subprocess.Popen([sys.executable, "-c", WRITER, out], text=True,
+                                   stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+        return process, process.stdout.readline().strip()
+
+    process, staging = writer()  # Another run, writing `out` right now.
+    try:
+        with pytest.raises(UsageError, match=f"being written by another run .process {process.pid}"):
+            write_pretraining_examples([corpus], vocab_path, out, progress=False)
+        assert os.path.isdir(staging) and not os.path.exists(out)
+    finally:
+        process.kill()
+        process.wait()
+    assert os.path.isdir(staging)  # Killed: its staging is left behind ...
+    manifest = write_pretraining_examples([corpus], vocab_path, out, progress=False)
+    assert manifest["status"] == "written"
+    assert sorted(os.listdir(tmp_path)) == ["data"]  # ... and removed by the next run.
 
 
 @pytest.mark.parametrize(
