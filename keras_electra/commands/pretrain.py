@@ -18,6 +18,9 @@ that disagrees with the data is refused. Training runs in `model.fit` in "epochs
 
 Running the same command again resumes from the last checkpoint and trains only the
 steps left; an interrupted run and an uninterrupted one end with the same weights.
+An --output holding anything but this run (another run's run.json, a fine-tuning
+result, a prepared dataset, other files) is refused unless --overwrite, which empties
+it and starts there; a folder holding this same run resumes with or without it.
 In Python the same run is `keras_electra.pretrain(data, output, preset=..., ...)`.
 """
 
@@ -54,6 +57,9 @@ def add_parser(subparsers):
                         help="total optimizer steps of the run (resumed runs included).")
     parser.add_argument("--batch-size", type=positive_int, required=True, metavar="B")
     parser.add_argument("--output", required=True, metavar="DIR")
+    parser.add_argument("--overwrite", action="store_true",
+                        help="replace an --output holding other files or another run "
+                        "(this same run resumes anyway).")
     parser.add_argument("--learning-rate", type=positive_float, default=None, metavar="LR",
                         help="peak rate (default by preset: " + ", ".join(
                             f"{rate:g} {name}" for name, rate in DEFAULT_LEARNING_RATES.items())
@@ -94,6 +100,7 @@ def run(args):
         jit_compile=args.jit,
         seed=args.seed,
         dtype=args.dtype,
+        overwrite=args.overwrite,
     )
     if result.history is not None and result.history.history:
         last = {k: v[-1] for k, v in result.history.history.items()}

@@ -16,7 +16,8 @@ Example:
     the model folder  (`save_model_folder`, a keras-hub preset; written at the end):
                     `load_pretrainer(output)`, `ElectraBackbone.from_preset(output)`
                     and `init_from=output` read it
-    run.json        the run's settings; a call with other settings is refused
+    run.json        the run's settings; a call with other settings is refused (unless
+                    `overwrite`), and so is a folder holding anything else
     checkpoints/    Keras BackupAndRestore: weights + optimizer state (step, schedule,
                     the pretrainer's noise_step) and the dropout seeds, every K steps
     logs/           TensorBoard (`tensorboard --logdir output/logs`), unless `log_dir`
@@ -102,12 +103,14 @@ def pretrain(
     log_dir=None,
     allow_early_stop=False,
     verbose=1,
+    overwrite=False,
 ):
     """Pre-trains (or resumes pre-training) and writes the model folder `output`.
 
     Args:
         data: str, a folder written by `write_pretraining_examples`.
-        output: str, the run's folder: new, empty, or holding this same run.
+        output: str, the run's folder: new, empty, or holding this same run (then
+            resumed); one holding anything else is refused unless `overwrite`.
         steps: int, optimizer steps of the whole run (resumed calls included).
         batch_size: int, the global batch.
         preset, config, init_from: the model, exactly one of them (see
@@ -129,6 +132,8 @@ def pretrain(
             weights and a later call goes on from the last checkpoint.
         log_dir: str, TensorBoard's folder; default `output`/logs.
         verbose: Keras's `fit` verbosity; 0 also silences the resume lines.
+        overwrite: empty an `output` that holds other files or a run with other
+            settings and start there; a run with these settings is resumed anyway.
 
     Returns a `PretrainingRun`. Argument names appear in messages between backticks.
     """
@@ -144,11 +149,13 @@ def pretrain(
     if jit_compile is None:
         jit_compile = _accelerator_present()
     vocab = _data_vocabulary(data, init_from)
-    resuming = check_or_write_run(output, _run_settings(
+    settings = _run_settings(
         data, config, steps=steps, batch_size=batch_size, learning_rate=learning_rate,
         warmup_steps=warmup_steps, checkpoint_every=checkpoint_every, seed=seed,
         init_from=os.path.abspath(init_from) if init_from else None,
-    ))
+    )
+    read = [("data", data)] + ([("init_from", init_from)] if init_from else [])
+    resuming = check_or_write_run(output, settings, overwrite, read_during_run=read)
 
     checkpoints = os.path.join(output, CHECKPOINT_DIR)
     # Keras's own resume: weights + optimizer state (its iterations drive the

@@ -1,4 +1,5 @@
-"""`keras-electra pretrain` end to end: model folder, exact resume, --init-from, refusals.
+"""`keras-electra pretrain` end to end: model folder, exact resume, --init-from, refusals,
+--overwrite.
 
 Runs are a few steps of the tiny preset without XLA (compiling dominates otherwise); the
 checks are equalities of weights, which hold whatever the number of steps.
@@ -83,6 +84,23 @@ def test_running_a_finished_run_again_trains_nothing(uninterrupted, prepared, ca
     assert main(pretrain_args(prepared, uninterrupted, "--preset", "tiny")) == 0
     for again, first in zip(weights(uninterrupted), before):
         np.testing.assert_array_equal(again, first)
+
+
+def test_overwrite_replaces_a_foreign_folder_but_this_same_run_resumes(uninterrupted, prepared,
+                                                                       tmp_path, capsys):
+    events = sorted(os.listdir(os.path.join(uninterrupted, "logs", "train")))
+    capsys.readouterr()
+    assert main(pretrain_args(prepared, uninterrupted, "--preset", "tiny", "--overwrite")) == 0
+    out = capsys.readouterr().out
+    assert f"Resuming {uninterrupted} at step {STEPS}" in out and "final epoch" not in out
+    assert sorted(os.listdir(os.path.join(uninterrupted, "logs", "train"))) == events
+    finetuned = tmp_path / "finetuned"  # What a fine-tuning result looks like.
+    (finetuned / "model").mkdir(parents=True)
+    (finetuned / "metrics.json").write_text("{}")
+    assert main(pretrain_args(prepared, finetuned, "--preset", "tiny", "--overwrite")) == 0
+    assert "metrics.json" not in os.listdir(finetuned)
+    for replaced, straight in zip(weights(str(finetuned)), weights(uninterrupted)):
+        np.testing.assert_array_equal(replaced, straight)  # a fresh run, not a mixed one
 
 
 def test_init_from_starts_from_the_model_folder(uninterrupted, prepared, tmp_path):
