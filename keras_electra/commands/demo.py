@@ -20,11 +20,15 @@ replacement looks like any common word and only context can give it away, which 
 objective does the same (scripts/reference_pretraining_torch.py).
 
 --output DIR holds corpus.txt, vocab.txt, data/ and model/ (a model folder:
-`keras-electra finetune --model DIR/model`). Running it again resumes the training.
+`keras-electra finetune --model DIR/model`). Running it again resumes the training. A
+folder holding anything else (other files, a data/ without manifest.json, a model/
+that is no pre-training run) is refused unless --overwrite, which empties it first;
+with --overwrite a data/ or model/ made with other flags is replaced too.
 """
 
 import argparse
 import os
+import shutil
 import time
 
 from keras_electra.commands.flag_types import positive_float, positive_int, probability
@@ -32,8 +36,10 @@ from keras_electra.commands.flag_types import positive_float, positive_int, prob
 # The library's `output` (pretrain's) is DIR/model here, not this verb's --output DIR;
 # its other arguments that share a flag's name mean the same here.
 LIBRARY_ARGUMENTS = {"output": None}
-# What --output DIR holds; a folder holding anything else is someone else's.
+# What --output DIR holds; a folder holding anything else is someone else's. data/ and
+# model/ are the demo's when they hold what prepare and pretrain write first.
 _DEMO_FILES = ("corpus.txt", "vocab.txt", "vocab.txt.json", "data", "model")
+_MARKS = {"data": "manifest.json", "model": "run.json"}
 
 
 def add_parser(subparsers):
@@ -44,6 +50,9 @@ def add_parser(subparsers):
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--output", default="electra-demo", metavar="DIR")
+    parser.add_argument("--overwrite", action="store_true",
+                        help="replace an --output holding anything but a demo "
+                        "(a demo made with these flags resumes anyway).")
     parser.add_argument("--steps", type=positive_int, default=6000, metavar="N",
                         help="training steps (the learning-rate schedule's length).")
     parser.add_argument("--minutes", type=positive_float, default=None, metavar="M",
@@ -88,13 +97,17 @@ def run(args):
     if not 0.0 <= args.dropout < 1.0:
         raise UsageError(f"--dropout must be in [0, 1), got {args.dropout}.")
     start = time.time()
-    foreign = sorted(set(os.listdir(args.output)) - set(_DEMO_FILES)) \
-        if os.path.isdir(args.output) else []
-    if foreign or os.path.isfile(args.output):
+    if os.path.isfile(args.output):
+        raise UsageError(f"--output {args.output} is a file, not a folder; choose another.")
+    foreign = foreign_files(args.output)
+    if foreign and not args.overwrite:
         raise UsageError(
-            f"--output {args.output} holds other files ({', '.join(foreign[:3]) or 'a file'});"
-            " a demo folder holds only " + ", ".join(_DEMO_FILES) + ": choose a new folder."
+            f"--output {args.output} holds what a demo does not ({', '.join(foreign[:3])});"
+            " a demo folder holds only " + ", ".join(_DEMO_FILES) + ": choose another "
+            "folder, or pass --overwrite to replace it."
         )
+    if foreign:
+        shutil.rmtree(args.output)
     os.makedirs(args.output, exist_ok=True)
     corpus = os.path.join(args.output, "corpus.txt")
     vocab = os.path.join(args.output, "vocab.txt")
@@ -112,7 +125,7 @@ def run(args):
               f"({time.time() - start:.0f} s so far)")
     manifest = write_pretraining_examples(
         [corpus], vocab, data, max_seq_length=args.max_seq_length,
-        workers=min(2, os.cpu_count() or 1), progress=False,
+        workers=min(2, os.cpu_count() or 1), progress=False, overwrite=args.overwrite,
     )
     print(f"prepare: {manifest['example_count']} examples of {args.max_seq_length} tokens "
           f"-> {data} ({time.time() - start:.0f} s so far)")
@@ -124,13 +137,35 @@ def run(args):
         learning_rate=args.learning_rate,
         checkpoint_every=max(1, -(-args.steps // args.epochs)),
         jit_compile=args.jit, seed=0, verbose=2,
-        callbacks=callbacks, allow_early_stop=bool(args.minutes),
+        callbacks=callbacks, allow_early_stop=bool(args.minutes), overwrite=args.overwrite,
     )
     if result.history is not None and result.history.history:
         print_summary(result.history.history, config.vocab_size)
     print(f"Done in {(time.time() - start) / 60:.1f} min. The model folder is {model}: "
           f"keras-electra finetune --model {model} ...; "
           f"TensorBoard: tensorboard --logdir {model}/logs")
+
+
+def foreign_files(output):
+    """What in the folder `output` is not a demo's: [] for a demo folder (or none)."""
+    if not os.path.isdir(output):
+        return []
+    names = sorted(os.listdir(output))
+    foreign = [name for name in names if not _demo_owned(name)]
+    for name, mark in _MARKS.items():
+        folder = os.path.join(output, name)
+        if name in names and not (os.path.isdir(folder) and (
+                not os.listdir(folder) or os.path.exists(os.path.join(folder, mark)))):
+            foreign.append(f"{name} without {mark}")
+    return foreign
+
+
+def _demo_owned(name):
+    """A demo file, or what a killed demo leaves of one (temporary, staging)."""
+    from keras_electra.output_folder import INCOMPLETE
+
+    return name in _DEMO_FILES or any(
+        name.startswith((f"{demo}.tmp", f".{demo}{INCOMPLETE}")) for demo in _DEMO_FILES)
 
 
 def print_summary(history, vocab_size):

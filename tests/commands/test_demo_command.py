@@ -28,3 +28,19 @@ def test_demo_refuses_a_dropout_outside_0_1_before_writing(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "--dropout" in err and "Traceback" not in err
     assert not output.exists()
+
+
+def test_demo_overwrite_replaces_a_foreign_folder_and_then_resumes(tmp_path, capsys):
+    output = tmp_path / "demo"
+    output.mkdir()
+    (output / "notes.txt").write_text("mine")
+    argv = ["demo", "--output", str(output), "--steps", "2", "--epochs", "1",
+            "--batch-size", "8", "--corpus-mb", "0.05", "--vocab-size", "200"]
+    assert main(argv) == 2
+    assert (output / "notes.txt").read_text() == "mine"
+    capsys.readouterr()
+    assert main(argv + ["--overwrite"]) == 0
+    assert "notes.txt" not in os.listdir(output)
+    capsys.readouterr()
+    assert main(argv + ["--overwrite"]) == 0  # Its own folder now: resumed, not replaced.
+    assert f"Resuming {output / 'model'} at step 2 of 2" in capsys.readouterr().out
