@@ -2,8 +2,10 @@
 
 Every case asserts exit code 2, exactly one `keras-electra: error:` line and no other
 line that is not a log line, no traceback, and every file the module set up (the
-vocabulary, the prepared data, the model folder, the task data, the foreign folder)
-unchanged byte for byte. The set-up is shared by all cases, and every case fails in
+vocabulary, the prepared data, the model folder, the task data, the foreign folders,
+another live run's staging folders) unchanged byte for byte. An --output holding what
+the verb did not write (a fine-tuning result, a prepared dataset, a model folder,
+another run, other files) is refused with a pointer to --overwrite. The set-up is shared by all cases, and every case fails in
 validation before any model trains, so the whole battery takes seconds a case.
 Two cases run the installed command in a real process: a bad flag (no traceback from
 the process itself) and Ctrl-C (exit 130).
@@ -22,6 +24,7 @@ import pytest
 from installed_command import installed_command
 from synthetic_language import write_synthetic_corpus
 from keras_electra.cli import main
+from keras_electra.output_folder import staging_prefix
 
 PREFIX = "keras-electra: error:"
 # Lines TensorFlow, absl and Keras print on their own (not our message).
@@ -98,6 +101,27 @@ def world(tmp_path_factory, prepared):
     (root / "tf1" / "model.ckpt.index").write_bytes(b"\x00garbage" * 10)
     (root / "tf1" / "model.ckpt.data-00000-of-00001").write_bytes(b"\x00" * 64)
     p["tf1"] = str(root / "tf1")
+    # Folders a verb must not take for its own: a fine-tuning result, another
+    # pre-training run, a demo-like folder whose model/ is no run, a model folder
+    # beside other files (the pre-training run's `init_from` inside its --output).
+    for name in ("finetuned/model", "finetuned/seed_0", "otherrun", "demolike/model"):
+        (root / name).mkdir(parents=True)
+    for name in ("finetuned/best_model.keras", "finetuned/seed_0/best_model.keras",
+                 "finetuned/model/config.json", "demolike/model/config.json"):
+        (root / name).write_text("{}")
+    (root / "finetuned" / "metrics.json").write_text('{"task": "tsv"}')
+    (root / "otherrun" / "run.json").write_text('{"seed": 7, "steps": 9}')
+    shutil.copytree(p["model"], root / "holder" / "model")
+    for name in ("finetuned", "otherrun", "demolike", "holder"):
+        p[name] = str(root / name)
+    # Outputs another live run is writing now (its staging folder, named for the
+    # process that started these tests).
+    (root / "busy").mkdir()
+    live = staging_prefix().replace(f"-{os.getpid()}-", f"-{os.getppid()}-")
+    for name in ("data", "out"):
+        (root / "busy" / f".{name}{live}abc123").mkdir()
+        (root / "busy" / f".{name}{live}abc123" / "part.txt").write_text("being written")
+    p["busy"] = str(root / "busy")
     # Sentence classification TSVs: good ones, one with a tab inside a sentence.
     words = ["good film", "bad film", "great plot", "dull plot"]
     rows = "".join(f"{w}\t{'pos' if i % 2 == 0 else 'neg'}\n" for i, w in enumerate(words * 4))
@@ -122,9 +146,13 @@ def checksums(root):
     return sums
 
 
-def _pretrain(*extra, data="{data}"):
+def _pretrain(*extra, data="{data}", output="{new}"):
     return ["pretrain", "--data", data, "--steps", "2", "--batch-size", "4",
-            "--output", "{new}", "--no-jit", *extra]
+            "--output", output, "--no-jit", *extra]
+
+
+def _pretrain_into(output, *extra):
+    return _pretrain("--preset", "tiny", *extra, output=output)
 
 
 def _finetune(*extra, data="{tsv}", model="{model}", output="{new}"):
@@ -167,9 +195,12 @@ CASES = [
     ("prepare-length-too-short", _prepare("--max-seq-length", "3"), "--max-seq-length"),
     ("prepare-shards-zero", _prepare("--num-shards", "0"), "--num-shards"),
     ("prepare-workers-zero", _prepare("--workers", "0"), "--workers"),
-    ("prepare-output-foreign", _prepare(output="{foreign}"), "not empty"),
+    ("prepare-output-foreign", _prepare(output="{foreign}"), "--overwrite"),
     ("prepare-output-other-dataset", _prepare("--max-seq-length", "64", output="{data}"),
      "different dataset"),
+    ("prepare-output-fine-tuning-result", _prepare(output="{finetuned}"), "--overwrite"),
+    ("prepare-output-is-a-file", _prepare(output="{corpus}"), "is a file"),
+    ("prepare-output-being-written", _prepare(output="{busy}/data"), "another run"),
     ("prepare-missing-input", _prepare(inputs="{root}/nothing.txt"), "nothing.txt"),
     ("prepare-empty-input", _prepare(inputs="{empty}"), "empty"),
     ("prepare-binary-input", _prepare(inputs="{binary}"), "UTF-8"),
@@ -209,9 +240,18 @@ CASES = [
      "manifest.json"),
     ("pretrain-data-missing", _pretrain("--preset", "tiny", data="{root}/nowhere"),
      "manifest.json"),
-    ("pretrain-output-foreign",
-     ["pretrain", "--data", "{data}", "--steps", "2", "--batch-size", "4", "--output",
-      "{foreign}", "--no-jit", "--preset", "tiny"], "not empty"),
+    # pretrain: --output (its own folder holds run.json; anything else is refused)
+    ("pretrain-output-foreign", _pretrain_into("{foreign}"), "--overwrite"),
+    ("pretrain-output-fine-tuning-result", _pretrain_into("{finetuned}"), "--overwrite"),
+    ("pretrain-output-prepared-dataset", _pretrain_into("{data}"), "holds no pre-training run"),
+    ("pretrain-output-model-folder", _pretrain_into("{model}"), "--overwrite"),
+    ("pretrain-output-another-run", _pretrain_into("{otherrun}"), "another run"),
+    ("pretrain-output-is-a-file", _pretrain_into("{corpus}"), "is a file"),
+    ("pretrain-overwrite-would-delete-the-data", _pretrain_into("{data}", "--overwrite"),
+     "--data"),
+    ("pretrain-overwrite-would-delete-init-from",
+     _pretrain("--init-from", "{holder}/model", "--overwrite", output="{holder}"),
+     "--init-from"),
     # finetune
     ("finetune-epochs-zero", _finetune("--epochs", "0"), "--epochs"),
     ("finetune-epochs-negative", _finetune("--epochs", "-1"), "--epochs"),
@@ -233,6 +273,7 @@ CASES = [
     ("finetune-tsv-without-header", _finetune(data="{noheader}"), "header"),
     ("finetune-output-is-a-model-folder", _finetune(output="{model}"), "not empty"),
     ("finetune-output-foreign", _finetune(output="{foreign}"), "not empty"),
+    ("finetune-output-being-written", _finetune(output="{busy}/out"), "another run"),
     # convert
     ("convert-hf-not-safetensors", ["convert", "--from", "hf", "--input", "{hf}", "--output",
                                     "{new}"], "model.safetensors"),
@@ -250,6 +291,8 @@ CASES = [
                                  "--output", "{new}", "--config", "{list}"], "list"),
     ("convert-output-is-a-model-folder", ["convert", "--from", "hf", "--input", "{hf}",
                                           "--output", "{model}"], "not empty"),
+    ("convert-output-being-written", ["convert", "--from", "hf", "--input", "{hf}",
+                                      "--output", "{busy}/out"], "another run"),
     ("convert-unknown-source", ["convert", "--from", "onnx", "--input", "{hf}", "--output",
                                 "{new}"], "invalid choice"),
     # demo (all refused while parsing or before the corpus is written)
@@ -262,6 +305,10 @@ CASES = [
     ("demo-vocab-size-zero", ["demo", "--output", "{new}", "--vocab-size", "0"], "--vocab-size"),
     ("demo-lr-nan", ["demo", "--output", "{new}", "--learning-rate", "nan"], "--learning-rate"),
     ("demo-output-foreign", ["demo", "--output", "{foreign}"], "notes.txt"),
+    ("demo-output-fine-tuning-result", ["demo", "--output", "{finetuned}"], "--overwrite"),
+    ("demo-output-prepared-dataset", ["demo", "--output", "{data}"], "manifest.json"),
+    ("demo-output-model-not-a-run", ["demo", "--output", "{demolike}"], "model without run.json"),
+    ("demo-output-is-a-file", ["demo", "--output", "{corpus}"], "is a file"),
 ]
 
 
