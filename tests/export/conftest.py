@@ -11,9 +11,8 @@ import sys
 
 import numpy as np
 import pytest
-import tensorflow as tf
 
-from export_helpers import SEQUENCE_LENGTH, VOCAB, tiny_tokenizer
+from export_helpers import SEQUENCE_LENGTH, VOCAB, texts_of_batch, tiny_tokenizer
 from keras_electra import (
     ElectraBackbone,
     ElectraClassifier,
@@ -29,6 +28,7 @@ from keras_electra import (
 )
 from keras_electra.data import write_vocabulary
 from keras_electra.export import write_serving_settings
+from spread_classes import spread_classes
 
 SERVER = os.path.join(os.path.dirname(__file__), "serve_without_keras.py")
 LABELS = ["negative", "neutral", "positive"]
@@ -90,29 +90,11 @@ def task_presets(model_folder, tmp_path_factory):
     presets = {}
     for name, (task, settings) in _task_models(model_folder).items():
         if name == "classifier":
-            spread_classes(task)
+            spread_classes(task, texts_of_batch(64))
         presets[name] = str(root / name)
         task.save_to_preset(presets[name])
         write_serving_settings(presets[name], settings)
     return presets
-
-
-def spread_classes(classifier):
-    """Points the random head along the [CLS] vectors' main variations.
-
-    A random head gives the same class to every text (their [CLS] vectors differ
-    little); this one gives several, so that label names are checked, with margins
-    that rounding cannot flip.
-    """
-    from export_helpers import texts_of_batch
-
-    features = classifier.preprocessor(tf.constant(texts_of_batch(64)))
-    cls = np.asarray(classifier.backbone(features))[:, 0]
-    centred = cls - cls.mean(0)
-    _, scale, directions = np.linalg.svd(centred, full_matrices=False)
-    head = classifier.get_layer("classifier_logits")
-    head.kernel.assign(directions[:3].T / scale[:3] * 2.0)
-    head.bias.assign(-cls.mean(0) @ head.kernel.numpy())
 
 
 def export(argv):
