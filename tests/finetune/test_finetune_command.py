@@ -5,6 +5,7 @@ import os
 
 import keras
 import numpy as np
+import pytest
 
 from finetune_helpers import real_file, slice_tsv, write_model_folder
 from keras_electra import ElectraClassifier
@@ -92,7 +93,54 @@ def test_finetune_tagging_saves_a_tagger_that_takes_sentences(real_data_dir, tmp
         assert len(tags) == len(text.split()) or tags[-1] == -1  # cut at 32 pieces
 
 
-def test_finetune_squad_saves_a_question_answerer_that_takes_text(tmp_path):
+def served_signature(preset, tmp_path):
+    """`keras-electra export` of the preset `finetune` wrote, loaded by TensorFlow."""
+    import tensorflow as tf
+    import tensorflow_text  # noqa: F401  (registers the tokenizer's ops)
+
+    exported = str(tmp_path / "exported" / "1")
+    assert main(["export", "--model", str(preset), "--output", exported]) == 0
+    return tf.saved_model.load(exported).signatures["serving_default"]
+
+
+def test_finetune_of_pairs_writes_serving_settings_that_export_serves(tmp_path):
+    import tensorflow as tf
+
+    from finetune_helpers import word_vocab
+
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    pairs = [("a good film", "a great plot", "same"), ("a good film", "an awful plot", "other"),
+             ("a bad movie", "an awful actor", "same"), ("a great actor", "a bad plot", "other")]
+    rows = "".join(f"{a}\t{b}\t{label}\n" for a, b, label in pairs * 3)
+    for split in ("train", "dev"):
+        (data_dir / f"{split}.tsv").write_text("sentence1\tsentence2\tlabel\n" + rows)
+    model_dir = write_model_folder(str(tmp_path / "model"), word_vocab())
+    output = tmp_path / "run"
+    assert main(["finetune", "--task", "tsv", "--data-dir", str(data_dir), "--model", model_dir,
+                 "--output", str(output), "--epochs", "1", "--max-seq-length", "16",
+                 "--batch-size", "8"]) == 0
+    preset = output / "model"
+    assert json.loads((preset / "serving.json").read_text()) == {
+        "labels": ["other", "same"], "text_pair": True}
+
+    serve = served_signature(preset, tmp_path)
+    assert set(serve.structured_input_signature[1]) == {"text_a", "text_b"}
+    text_a, text_b = [a for a, _, _ in pairs], [b for _, b, _ in pairs]
+    served = serve(text_a=tf.constant(text_a), text_b=tf.constant(text_b))
+    # One-element tuples, as fine-tuning's evaluation passes pairs to predict.
+    pairs_dataset = tf.data.Dataset.from_tensor_slices(((text_a, text_b),)).batch(4)
+    classifier = ElectraClassifier.from_preset(str(preset))
+    expected = tf.nn.softmax(classifier.predict(pairs_dataset, verbose=0)).numpy()
+    np.testing.assert_allclose(served["probabilities"].numpy(), expected, atol=1e-5)
+    assert [label.decode() for label in served["label"].numpy()] == [
+        ["other", "same"][i] for i in expected.argmax(-1)]
+
+
+@pytest.mark.parametrize("version", ["v1.1", "v2.0"])
+def test_finetune_squad_saves_a_question_answerer_that_takes_text(tmp_path, version):
+    import tensorflow as tf
+
     from finetune_helpers import word_vocab
     from keras_electra import ElectraQuestionAnswerer
 
@@ -101,20 +149,41 @@ def test_finetune_squad_saves_a_question_answerer_that_takes_text(tmp_path):
            for i, (q, a) in enumerate([("Who built the tower?", "Gustave Eiffel's company"),
                                        ("When was it built?", "1889"),
                                        ("Where is the tower?", "Paris")] * 4)]
-    squad_file = {"version": "1.1", "data": [{"paragraphs": [{"context": context, "qas": qas}]}]}
+    if version == "v2.0":
+        qas += [{"id": f"n{i}", "question": "Where does John work?", "answers": [],
+                 "is_impossible": True} for i in range(4)]
+    squad_file = {"version": version, "data": [{"paragraphs": [{"context": context, "qas": qas}]}]}
     data_dir = tmp_path / "squad"
     data_dir.mkdir()
-    for name in ("train-v1.1.json", "dev-v1.1.json"):
+    for name in (f"train-{version}.json", f"dev-{version}.json"):
         (data_dir / name).write_text(json.dumps(squad_file))
     model_dir = write_model_folder(str(tmp_path / "model"), word_vocab())
     output = tmp_path / "run"
-    assert main(["finetune", "--task", "squadv1", "--data-dir", str(data_dir), "--model",
+    task = "squadv1" if version == "v1.1" else "squad"
+    assert main(["finetune", "--task", task, "--data-dir", str(data_dir), "--model",
                  model_dir, "--output", str(output), "--epochs", "1", "--max-seq-length", "96",
                  "--batch-size", "8"]) == 0
     saved = keras.models.load_model(str(output / "best_model.keras"))
     preset = ElectraQuestionAnswerer.from_preset(str(output / "model"))
-    questions = ["Who built the tower?", "When was it built?"]
-    answers = saved.predict_answers(questions, [context] * 2)
-    assert answers == preset.predict_answers(questions, [context] * 2)
+    questions = ["Who built the tower?", "When was it built?", "Where does John work?"]
+    answers = saved.predict_answers(questions, [context] * 3)
+    assert answers == preset.predict_answers(questions, [context] * 3)
     for answer in answers:
         assert context[answer["start_char"]:answer["end_char"]] == answer["answer"]
+
+    # SQuAD 2.0 models may answer nothing, past the null threshold tuned on dev.
+    settings = json.loads((output / "model" / "serving.json").read_text())
+    if version == "v1.1":
+        assert settings == {"allow_null": False}
+        return
+    report = json.loads((output / "metrics.json").read_text())
+    threshold = report["runs"][0]["best"]["results"]["dev"]["best_null_threshold"]
+    assert settings == {"allow_null": True, "null_threshold": threshold}
+    # Questions not in dev: a dev question's margin can equal the tuned threshold
+    # exactly, where rounding decides.
+    new_questions = ["Who designed the tower?", "What city is it in?", "When did John work?"]
+    served = served_signature(output / "model", tmp_path)(
+        question=tf.constant(new_questions), context=tf.constant([context] * 3))
+    expected = preset.predict_answers(new_questions, [context] * 3, **settings)
+    assert [a.decode() for a in served["answer"].numpy()] == [a["answer"] for a in expected]
+    assert served["start_char"].numpy().tolist() == [a["start_char"] for a in expected]
