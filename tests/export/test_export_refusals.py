@@ -7,6 +7,7 @@ import sys
 import pytest
 
 from conftest import export
+from test_bad_inputs import checksums
 
 
 def test_a_model_folder_without_what_is_refused(model_folder, tmp_path, capsys):
@@ -63,3 +64,27 @@ def test_saved_model_cli_lists_the_signatures(exported):
                  "inputs['text']", "outputs['probabilities']", "outputs['label']",
                  "inputs['token_ids']"):
         assert text in shown, (text, shown[-2000:], result.stderr[-2000:])
+
+
+@pytest.mark.parametrize("argv,expected", [
+    (["--model", "{foreign}"], "electra_config.json"),
+    (["--model", "{nowhere}"], "is not a folder"),
+    (["--model", "{model}", "--what", "encoder", "--sequence-length", "65"], "64 positions"),
+    (["--model", "{model}", "--what", "discriminator", "--sequence-length", "2"],
+     "--sequence-length"),
+], ids=["not-a-model-folder", "no-folder", "past-positions", "too-short"])
+def test_a_bad_model_or_length_is_one_line_leaving_the_model_as_it_was(
+        model_folder, tmp_path, capsys, argv, expected):
+    (tmp_path / "foreign").mkdir()
+    (tmp_path / "foreign" / "notes.txt").write_text("mine\n")
+    paths = {"model": model_folder, "foreign": str(tmp_path / "foreign"),
+             "nowhere": str(tmp_path / "nowhere")}
+    before = checksums(model_folder)
+    out = str(tmp_path / "out")
+    assert export([arg.format(**paths) for arg in argv] + ["--output", out]) == 2
+    captured = capsys.readouterr()
+    (error,) = [line for line in captured.err.splitlines() if "keras-electra" in line]
+    assert error.startswith("keras-electra: error:") and expected in error, error
+    assert "Traceback" not in captured.out + captured.err
+    assert checksums(model_folder) == before
+    assert sorted(os.listdir(tmp_path)) == ["foreign"]  # no output, no staging
