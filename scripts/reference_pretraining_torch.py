@@ -1,14 +1,21 @@
 """An independent reference: the ELECTRA objective with transformers' PyTorch models.
 
     python scripts/reference_pretraining_torch.py --data DIR [--steps 400]
-        [--learning-rate 1e-3] [--replacements generator|unigram]
+        [--batch-size 32] [--learning-rate 1e-3] [--warmup-steps W] [--seed 0]
+        [--replacements generator|unigram] [--save-hf DIR --vocab VOCAB.txt]
 
 Trains the `tiny` preset's shapes (discriminator 2 x 64, generator 2 x 32, embeddings 32,
 shared) with `ElectraForPreTraining` + `ElectraForMaskedLM`, on the batches of
 `keras_electra.data.pretraining_dataset(DIR)`, with the paper's recipe written out in
 plain PyTorch: 15% masking (85% [MASK]), Gumbel-max samples, mlm + 50 x disc, AdamW
-(0.9/0.999/1e-6, decay 0.01), 10% warm-up then linear decay, clipping at 1.0. It prints
-the discriminator's exact (rank) AUC and the MLM accuracy four times over the run.
+(0.9/0.999/1e-6, decay 0.01 on all but LayerNorm and biases), warm-up (default 10% of
+the steps) then linear decay, clipping at 1.0. It prints the discriminator's exact
+(rank) AUC and the MLM accuracy four times over the run.
+
+`--save-hf DIR` writes the trained models as Hugging Face folders, DIR/discriminator and
+DIR/generator (with --vocab copied in), so that `keras-electra convert --from hf` makes a
+model folder of them: fine-tuning the reference's encoder with our `finetune` tells a
+pre-training defect from a property of the recipe (compare_pretrained_vs_random.py).
 
 It exists to tell a bug in keras-electra from a property of the objective: on the
 fetched news text (`prepare --split-sentences`, an 8000-token vocabulary) both
@@ -25,6 +32,8 @@ from the data's unigram distribution to measure that alone.
 """
 
 import argparse
+import os
+import shutil
 import time
 
 import numpy as np
@@ -99,22 +108,33 @@ def main():
     parser.add_argument("--steps", type=int, default=400)
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--learning-rate", type=float, default=1e-3)
+    parser.add_argument("--warmup-steps", type=int, help="default: a tenth of --steps")
+    parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--replacements", choices=["generator", "unigram"], default="generator")
+    parser.add_argument("--save-hf", metavar="DIR", help="write DIR/discriminator, DIR/generator")
+    parser.add_argument("--vocab", help="the data's vocab.txt, copied into the --save-hf folders")
     args = parser.parse_args()
+    if args.save_hf and not args.vocab:
+        parser.error("--save-hf needs --vocab (the vocab.txt the data was prepared with)")
 
-    torch.manual_seed(0)
-    rng = np.random.default_rng(0)
+    torch.manual_seed(args.seed)
+    rng = np.random.default_rng(args.seed)
     config = ElectraConfig.preset("tiny", **dataset_config_overrides(read_manifest(args.data)))
     gen, disc = build_models(config)
-    params = list({id(p): p for p in [*disc.parameters(), *gen.parameters()]}.values())
-    optimizer = torch.optim.AdamW(params, lr=args.learning_rate, betas=(0.9, 0.999),
-                                  eps=1e-6, weight_decay=0.01)
-    warmup = max(1, args.steps // 10)
+    named = {id(p): (n, p) for n, p in [*disc.named_parameters(), *gen.named_parameters()]}
+    params = [p for _, p in named.values()]
+    # As the original: no weight decay on LayerNorm scales and offsets, nor on biases.
+    no_decay = [p for n, p in named.values() if "LayerNorm" in n or n.endswith("bias")]
+    decay = [p for n, p in named.values() if not ("LayerNorm" in n or n.endswith("bias"))]
+    optimizer = torch.optim.AdamW(
+        [dict(params=decay, weight_decay=0.01), dict(params=no_decay, weight_decay=0.0)],
+        lr=args.learning_rate, betas=(0.9, 0.999), eps=1e-6)
+    warmup = max(1, args.warmup_steps or args.steps // 10)
     schedule = torch.optim.lr_scheduler.LambdaLR(
         optimizer, lambda s: min((s + 1) / warmup, 1.0) * max(0.0, 1 - s / args.steps))
     unigram = unigram_log_probs(args.data, config) if args.replacements == "unigram" else None
 
-    batches = iter(pretraining_dataset(args.data, args.batch_size, config=config, seed=0))
+    batches = iter(pretraining_dataset(args.data, args.batch_size, config=config, seed=args.seed))
     labels_seen, scores_seen, accuracies = [], [], []
     start = time.time()
     for step in range(1, args.steps + 1):
@@ -124,9 +144,12 @@ def main():
         ids_t, positions_t, weights_t = map(torch.tensor, (ids, positions, weights))
         inputs = dict(attention_mask=torch.tensor(padding), token_type_ids=torch.tensor(segments))
 
-        logits = gen(input_ids=torch.tensor(masked), **inputs).logits
-        slot_logits = torch.gather(
-            logits, 1, positions_t[..., None].expand(-1, -1, config.vocab_size))
+        # The LM head only at the masked slots (as the original's gathered head; the same
+        # logits as gathering the full [batch, length, vocab] output, several times cheaper).
+        hidden = gen.electra(input_ids=torch.tensor(masked), **inputs).last_hidden_state
+        slot_hidden = torch.gather(
+            hidden, 1, positions_t[..., None].expand(-1, -1, hidden.shape[-1]))
+        slot_logits = gen.generator_lm_head(gen.generator_predictions(slot_hidden))
         targets = torch.gather(ids_t, 1, positions_t)
         per_slot = torch.nn.functional.cross_entropy(
             slot_logits.transpose(1, 2), targets, reduction="none")
@@ -161,6 +184,13 @@ def main():
             print(f"step {step}: disc_auc {auc:.3f}  mlm_accuracy {np.mean(accuracies):.3f}"
                   f"  ({time.time() - start:.0f} s)", flush=True)
             labels_seen, scores_seen, accuracies = [], [], []
+
+    if args.save_hf:
+        for name, model in (("discriminator", disc), ("generator", gen)):
+            folder = os.path.join(args.save_hf, name)
+            model.save_pretrained(folder)
+            shutil.copy(args.vocab, os.path.join(folder, "vocab.txt"))
+        print(f"saved {args.save_hf}/discriminator and {args.save_hf}/generator")
 
 
 if __name__ == "__main__":
