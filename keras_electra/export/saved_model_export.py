@@ -9,6 +9,7 @@ from keras_electra.errors import UsageError
 from keras_electra.export.classifier_signatures import classifier_endpoints
 from keras_electra.export.discriminator_signatures import discriminator_endpoints
 from keras_electra.export.encoder_signatures import encoder_endpoints
+from keras_electra.export.endpoint import refusing_other_shapes
 from keras_electra.export.serving_settings import read_serving_settings
 from keras_electra.models.electra_backbone import ElectraBackbone
 from keras_electra.models.electra_classifier import ElectraClassifier
@@ -81,7 +82,8 @@ def export_saved_model(model_or_folder, path, what=None, tokenizer=None, sequenc
     archive = keras.export.ExportArchive()
     archive.track(model_or_folder)
     for endpoint in endpoints:
-        archive.add_endpoint(endpoint.name, endpoint.fn, endpoint.input_signature)
+        archive.add_endpoint(endpoint.name, refusing_other_shapes(endpoint),
+                             endpoint.input_signature)
     with staged_folder(path, overwrite, argument="path") as staging:
         archive.write_out(staging, verbose=False)
     return [endpoint.name for endpoint in endpoints]

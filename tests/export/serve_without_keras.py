@@ -4,8 +4,9 @@
 
 `requests.json` holds a list of `{"model": saved_model_dir, "request": body}`, each
 body as TF Serving's REST predict API takes it (`{"signature_name": ..., "instances":
-[...]}`, the row format); `responses.json` gets a list of the bodies TF Serving would
-answer (`{"predictions": [...]}`), or `{"error": message}`. A job with `"raw": true`
+[...]}`, the row format, or `"inputs"`: a value or {input name: value}, the columnar
+format); `responses.json` gets a list of the bodies TF Serving would answer
+(`{"predictions": [...]}` or `{"outputs": ...}`), or `{"error": message}`. A job with `"raw": true`
 sends its instances as one tensor of their own dtype (ints to a string signature). Importing keras, keras_hub
 or keras_electra fails in this process, so a SavedModel that needs them cannot load;
 tensorflow-text's kernels are registered from its op libraries (see `load_text_ops`).
@@ -80,6 +81,28 @@ def predict(signature, body):
     return {"predictions": predictions}
 
 
+def predict_columns(signature, body):
+    """TF Serving's columnar format: each input a whole tensor, of any shape, in `inputs`."""
+    specs = signature.structured_input_signature[1]
+    inputs = body["inputs"]
+    if not isinstance(inputs, dict):
+        (name,) = specs
+        inputs = {name: inputs}
+    outputs = signature(**{name: tf.constant(np.asarray(inputs[name]), dtype=spec.dtype)
+                           for name, spec in specs.items()})
+    outputs = {k: _json(v.numpy()) for k, v in outputs.items()}
+    return {"outputs": next(iter(outputs.values())) if len(outputs) == 1 else outputs}
+
+
+def error_line(error):
+    """The first line of what failed; of a graph error, the op's own message, as TF
+    Serving answers it (not the Python runtime's "Graph execution error:" preface)."""
+    lines = [line.strip() for line in str(error).splitlines() if line.strip()]
+    if isinstance(error, tf.errors.OpError) and "<stack traces unavailable>" in lines:
+        lines = lines[lines.index("<stack traces unavailable>") + 1:]
+    return lines[0]
+
+
 def _json(value):
     if isinstance(value, bytes):
         return value.decode("utf-8")
@@ -104,9 +127,10 @@ def main(requests_path, responses_path):
             if job.get("raw"):  # the instances as they are, whatever their dtype
                 (name,) = signature.structured_input_signature[1]
                 signature(**{name: tf.constant(body["instances"])})
-            responses.append(predict(signature, body))
+            responses.append(predict_columns(signature, body) if "inputs" in body
+                             else predict(signature, body))
         except (TypeError, ValueError, tf.errors.OpError) as e:
-            responses.append({"error": str(e).strip().splitlines()[0]})
+            responses.append({"error": error_line(e)})
     with open(responses_path, "w") as f:
         json.dump(responses, f)
     assert not any(name.split(".")[0] in BLOCKED for name in sys.modules)

@@ -19,6 +19,10 @@ from keras_electra import (
 )
 
 BATCHES = {"one": texts_of_batch(64)[1:2], "64": texts_of_batch(64)}
+# The string inputs of each export's serving_default, in order.
+STRING_INPUTS = {"classifier": ["text"], "pair_regression": ["text_a", "text_b"],
+                 "tagger": ["text"], "question_answerer": ["question", "context"],
+                 "encoder": ["text"], "discriminator": ["text"]}
 
 
 def questions_for(contexts):
@@ -45,7 +49,22 @@ def requests(exported):
                              "request": {"signature_name": "serve_ids", "instances": rows}}
     jobs["classifier", "numbers"] = {"model": exported["classifier"], "raw": True,
                                      "request": {"instances": [1, 2]}}
+    for name in STRING_INPUTS:
+        for rank, request in wrong_rank_requests(name).items():
+            jobs[name, rank] = {"model": exported[name], "request": request}
     return jobs
+
+
+def wrong_rank_requests(name):
+    """Requests whose first string input is no batch of strings: a client's nested lists
+    in the row format ([1, 2]) and a bare string in the columnar format (a scalar); the
+    other input, if any, is a batch of one."""
+    first, *others = STRING_INPUTS[name]
+    nested, text = [TEXTS[4], TEXTS[5]], TEXTS[4]
+    if not others:
+        return {"rank 2": {"instances": [nested]}, "scalar": {"inputs": text}}
+    return {"rank 2": {"instances": [{first: nested, **{o: text for o in others}}]},
+            "scalar": {"inputs": {first: text, **{o: [text] for o in others}}}}
 
 
 def ids_of(texts, tokenizer=None):
@@ -177,3 +196,14 @@ def test_a_string_signature_refuses_numbers_in_one_line(served):
     _, response = served["classifier", "numbers"]
     assert set(response) == {"error"}
     assert "string" in response["error"] and "\n" not in response["error"]
+
+
+@pytest.mark.parametrize("name", sorted(STRING_INPUTS))
+def test_a_string_signature_refuses_another_rank_than_a_batch(served, name):
+    """Nested lists came back as more rows than instances, a scalar as a batch of one."""
+    first = STRING_INPUTS[name][0]
+    for rank, shape in (("rank 2", "[1,2]"), ("scalar", "[]")):
+        _, response = served[name, rank]
+        assert set(response) == {"error"}, (rank, response)
+        assert f"tensor {first} {shape} is not compatible with expected shape [?]" in (
+            response["error"]), response["error"]
