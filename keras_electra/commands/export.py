@@ -4,10 +4,11 @@
     keras-electra export --model run/ --what encoder --output exported/encoder/1
     keras-electra export --model run/ --what discriminator --output exported/rtd/1
 
---model is a task preset (what `finetune` writes in --output/model) or, with --what,
-a pre-trained model folder. The SavedModel takes raw text (`serving_default`; the
-tokenizer runs in the graph) and packed ids (`serve_ids`), and loads with TensorFlow
-and tensorflow-text alone; a numbered subfolder (`.../1`) is what TF Serving serves.
+--model is a task preset (what `finetune` writes in --output/model; that --output
+itself will do) or, with --what, a pre-trained model folder. The SavedModel takes
+raw text (`serving_default`; the tokenizer runs in the graph) and packed ids
+(`serve_ids`), and loads with TensorFlow and tensorflow-text alone; a numbered
+subfolder (`.../1`) is what TF Serving serves.
 """
 
 import argparse
@@ -26,7 +27,8 @@ def add_parser(subparsers):
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--model", required=True, metavar="DIR",
-                        help="A fine-tuned task preset, or a pre-trained model folder with --what.")
+                        help="A fine-tuned task preset (or the finetune --output holding it), "
+                        "or a pre-trained model folder with --what.")
     parser.add_argument("--output", required=True, metavar="DIR",
                         help="The SavedModel folder to write (refused if not empty, "
                         "unless --overwrite).")

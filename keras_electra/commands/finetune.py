@@ -36,9 +36,6 @@ from keras_electra.tasks.task_data import (
     load_task,
 )
 
-TASK_PRESET = "model"  # --output's subfolder holding the best model as a preset
-
-
 def add_parser(subparsers):
     parser = subparsers.add_parser(
         "finetune",
@@ -161,7 +158,7 @@ def summarize(runs, main_metric):
 
 def run(args):
     from keras_electra.data.tokenizer import electra_tokenizer
-    from keras_electra.export.serving_settings import write_serving_settings
+    from keras_electra.export.serving_settings import TASK_PRESET, write_serving_settings
     from keras_electra.model_folder import VOCAB_FILE, load_config, save_task_preset
     from keras_electra.output_folder import check_output_folder, staged_folder
 

@@ -10,7 +10,7 @@ from keras_electra.export.classifier_signatures import classifier_endpoints
 from keras_electra.export.discriminator_signatures import discriminator_endpoints
 from keras_electra.export.encoder_signatures import encoder_endpoints
 from keras_electra.export.endpoint import refusing_other_shapes
-from keras_electra.export.serving_settings import read_serving_settings
+from keras_electra.export.serving_settings import TASK_PRESET, read_serving_settings
 from keras_electra.models.electra_backbone import ElectraBackbone
 from keras_electra.models.electra_classifier import ElectraClassifier
 from keras_electra.models.electra_discriminator import ElectraDiscriminator
@@ -46,7 +46,8 @@ def export_saved_model(model_or_folder, path, what=None, tokenizer=None, sequenc
             `ElectraTokenClassifier`, `ElectraQuestionAnswerer`, with its
             preprocessor), an `ElectraBackbone` or `ElectraDiscriminator` (with
             `tokenizer`), or the folder of one: a task preset (what `finetune`
-            writes in --output/model) or a pre-trained model folder (with `what`).
+            writes in --output/model; its --output itself will do) or a
+            pre-trained model folder (with `what`).
         path: the SavedModel folder to write (local or any tf.io.gfile URL).
         what: "task" (the default for a task), "encoder" or "discriminator" (needed
             for a pre-trained model folder, which has no fine-tuned head).
@@ -95,6 +96,7 @@ def _load_folder(folder, what):
 
     if not os.path.isdir(folder):
         raise UsageError(f"`model_or_folder` {folder} is not a folder.")
+    folder = _preset_of_finetune_output(folder)
     if os.path.exists(os.path.join(folder, TASK_CONFIG_FILE)):
         if what == "discriminator":
             raise UsageError(
@@ -115,6 +117,22 @@ def _load_folder(folder, what):
         )
     model = load_backbone(folder) if what == "encoder" else load_discriminator(folder)
     return model, _folder_tokenizer(folder), {}
+
+
+def _preset_of_finetune_output(folder):
+    """The task preset in `folder` if it is a `keras-electra finetune` --output, else `folder`.
+
+    Unambiguous: the output itself is neither a task preset nor a model folder, and
+    the one preset it holds is the best seed's.
+    """
+    from keras_electra.model_folder import BACKBONE_CONFIG_FILE, ELECTRA_CONFIG_FILE
+
+    preset = os.path.join(folder, TASK_PRESET)
+    own = (TASK_CONFIG_FILE, ELECTRA_CONFIG_FILE, BACKBONE_CONFIG_FILE)
+    if (not any(os.path.exists(os.path.join(folder, name)) for name in own)
+            and os.path.exists(os.path.join(preset, TASK_CONFIG_FILE))):
+        return preset
+    return folder
 
 
 def _task_class(folder):

@@ -3,8 +3,8 @@
 A keras-hub task preset keeps the model and its preprocessor, but not what its
 class ids mean, whether a classifier reads sentence pairs, or whether a question
 answerer may answer nothing (SQuAD 2.0). `keras-electra finetune` writes these
-beside the preset as `serving.json`; `export_saved_model` reads them, and its
-arguments override them.
+beside the preset (in its --output/model, `TASK_PRESET`) as `serving.json`;
+`export_saved_model` reads them, and its arguments override them.
 
     {"labels": ["negative", "positive"], "text_pair": false}      classifier
     {"labels": ["DET", "NOUN", "VERB"]}                           tagger
@@ -22,6 +22,8 @@ import os
 import tensorflow as tf
 
 SERVING_SETTINGS_FILE = "serving.json"
+# The subfolder of a `keras-electra finetune` --output that holds the task preset.
+TASK_PRESET = "model"
 KNOWN_SETTINGS = ("labels", "text_pair", "allow_null", "null_threshold")
 
 

@@ -1,6 +1,7 @@
 """`keras-electra export` refuses what cannot work in one line, exit 2, writing nothing."""
 
 import os
+import shutil
 import subprocess
 import sys
 
@@ -23,6 +24,18 @@ def test_a_task_has_no_discriminator(task_presets, tmp_path, capsys):
     assert export(["--model", task_presets["classifier"], "--what", "discriminator",
                    "--output", str(tmp_path / "out")]) == 2
     assert "no discriminator head" in capsys.readouterr().err
+
+
+def test_a_finetune_output_stands_for_the_preset_in_its_model_folder(task_presets, tmp_path,
+                                                                     capsys):
+    """A finetune --output is exported as its model/ (served end to end in
+    tests/finetune/test_finetune_command.py); here, what is refused names that preset."""
+    run = tmp_path / "run"
+    shutil.copytree(task_presets["classifier"], run / "model")
+    (run / "metrics.json").write_text("{}\n")
+    assert export(["--model", str(run), "--what", "discriminator",
+                   "--output", str(tmp_path / "out")]) == 2
+    assert f"{run / 'model'} is a fine-tuned task" in capsys.readouterr().err
 
 
 def test_a_non_empty_output_is_kept_unless_overwrite(task_presets, exported, tmp_path, capsys):
