@@ -5,7 +5,6 @@ import os
 
 import keras
 import numpy as np
-import pytest
 
 from finetune_helpers import real_file, slice_tsv, write_model_folder
 from keras_electra import ElectraClassifier
@@ -137,14 +136,13 @@ def test_finetune_of_pairs_writes_serving_settings_that_export_serves(tmp_path):
         ["other", "same"][i] for i in expected.argmax(-1)]
 
 
-@pytest.mark.parametrize("version", ["v1.1", "v2.0"])
-def test_finetune_squad_saves_a_question_answerer_that_takes_text(tmp_path, version):
-    import tensorflow as tf
+SQUAD_CONTEXT = "The Eiffel tower in Paris was built in 1889 by Gustave Eiffel's company."
 
-    from finetune_helpers import word_vocab
-    from keras_electra import ElectraQuestionAnswerer
 
-    context = "The Eiffel tower in Paris was built in 1889 by Gustave Eiffel's company."
+def write_squad(data_dir, version):
+    """Twelve answerable questions on one context (v2.0: and four without an answer),
+    as both train-VERSION.json and dev-VERSION.json."""
+    context = SQUAD_CONTEXT
     qas = [{"id": f"q{i}", "question": q, "answers": [{"text": a, "answer_start": context.index(a)}]}
            for i, (q, a) in enumerate([("Who built the tower?", "Gustave Eiffel's company"),
                                        ("When was it built?", "1889"),
@@ -153,14 +151,35 @@ def test_finetune_squad_saves_a_question_answerer_that_takes_text(tmp_path, vers
         qas += [{"id": f"n{i}", "question": "Where does John work?", "answers": [],
                  "is_impossible": True} for i in range(4)]
     squad_file = {"version": version, "data": [{"paragraphs": [{"context": context, "qas": qas}]}]}
-    data_dir = tmp_path / "squad"
     data_dir.mkdir()
     for name in (f"train-{version}.json", f"dev-{version}.json"):
         (data_dir / name).write_text(json.dumps(squad_file))
+
+
+def test_squad_v1_1_is_served_without_null_answers(tmp_path):
+    """What a SQuAD 1.1 fine-tuning writes as serving.json, without the fine-tuning: the
+    v2.0 run below covers training, the preset and the export end to end."""
+    from finetune_helpers import word_vocab
+    from keras_electra import ElectraTokenizer
+    from keras_electra.tasks.task_data import load_task
+
+    write_squad(tmp_path / "squad", "v1.1")
+    tokenizer = ElectraTokenizer(word_vocab(), lowercase=True, strip_accents=True)
+    data = load_task("squadv1", str(tmp_path / "squad"), tokenizer, 96)
+    assert data.serving_settings({"dev": {"f1": 0.0}}) == {"allow_null": False}
+
+
+def test_finetune_squad_saves_a_question_answerer_that_takes_text(tmp_path):
+    import tensorflow as tf
+
+    from finetune_helpers import word_vocab
+    from keras_electra import ElectraQuestionAnswerer
+
+    context = SQUAD_CONTEXT
+    write_squad(tmp_path / "squad", "v2.0")
     model_dir = write_model_folder(str(tmp_path / "model"), word_vocab())
     output = tmp_path / "run"
-    task = "squadv1" if version == "v1.1" else "squad"
-    assert main(["finetune", "--task", task, "--data-dir", str(data_dir), "--model",
+    assert main(["finetune", "--task", "squad", "--data-dir", str(tmp_path / "squad"), "--model",
                  model_dir, "--output", str(output), "--epochs", "1", "--max-seq-length", "96",
                  "--batch-size", "8"]) == 0
     saved = keras.models.load_model(str(output / "best_model.keras"))
@@ -173,16 +192,14 @@ def test_finetune_squad_saves_a_question_answerer_that_takes_text(tmp_path, vers
 
     # SQuAD 2.0 models may answer nothing, past the null threshold tuned on dev.
     settings = json.loads((output / "model" / "serving.json").read_text())
-    if version == "v1.1":
-        assert settings == {"allow_null": False}
-        return
     report = json.loads((output / "metrics.json").read_text())
     threshold = report["runs"][0]["best"]["results"]["dev"]["best_null_threshold"]
     assert settings == {"allow_null": True, "null_threshold": threshold}
     # Questions not in dev: a dev question's margin can equal the tuned threshold
-    # exactly, where rounding decides.
+    # exactly, where rounding decides. The finetune --output itself is exported: export
+    # finds the preset in its model/.
     new_questions = ["Who designed the tower?", "What city is it in?", "When did John work?"]
-    served = served_signature(output / "model", tmp_path)(
+    served = served_signature(output, tmp_path)(
         question=tf.constant(new_questions), context=tf.constant([context] * 3))
     expected = preset.predict_answers(new_questions, [context] * 3, **settings)
     assert [a.decode() for a in served["answer"].numpy()] == [a["answer"] for a in expected]
