@@ -51,11 +51,15 @@ class Interrupt(keras.callbacks.Callback):
         raise KeyboardInterrupt
 
 
-def test_an_interrupted_run_called_again_continues_exactly(straight, prepared, tmp_path):
+def test_an_interrupted_run_called_again_continues_exactly(straight, prepared, tmp_path,
+                                                           capsys):
     output = str(tmp_path / "run")
     with pytest.raises(KeyboardInterrupt):
         pretrain(prepared, output, callbacks=[Interrupt()], **TINY)
-    resumed = pretrain(prepared, output, **TINY)
+    assert not os.path.exists(os.path.join(output, "config.json"))  # no model folder yet
+    capsys.readouterr()
+    resumed = pretrain(prepared, output, **{**TINY, "verbose": 1})
+    assert f"Resuming {output} at step {EVERY} of {STEPS}." in capsys.readouterr().out
     assert resumed.step == STEPS
     assert len(resumed.history.history["loss"]) == 2  # the epochs left, not all three
     # Same data order, masks, samples, dropout and optimizer state: the same weights.
