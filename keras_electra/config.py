@@ -286,17 +286,12 @@ class ElectraConfig:
 
     @classmethod
     def from_json(cls, text_or_path):
-        text = text_or_path
-        if not text_or_path.lstrip().startswith("{"):
-            import tensorflow as tf
+        from keras_electra.json_file import json_object, read_json_object
 
-            with tf.io.gfile.GFile(text_or_path) as f:
-                text = f.read()
-        try:
-            values = json.loads(text)
-        except json.JSONDecodeError as e:
-            raise ValueError(f"ElectraConfig JSON is not valid JSON: {e}.") from None
-        return cls.from_dict(values)
+        remedy = 'give an object of ElectraConfig fields, such as {"hidden_size": 256}'
+        if text_or_path.lstrip().startswith("{"):
+            return cls.from_dict(json_object(text_or_path, "ElectraConfig JSON", remedy))
+        return cls.from_dict(read_json_object(text_or_path, remedy))
 
     def replace(self, **changes):
         """A copy with `changes`; derived fields are recomputed unless given."""

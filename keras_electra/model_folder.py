@@ -19,7 +19,6 @@ still load.
 """
 
 import contextlib
-import json
 import os
 import shutil
 import tempfile
@@ -31,6 +30,7 @@ from keras_electra.config import ElectraConfig
 from keras_electra.data.tokenizer import electra_tokenizer
 from keras_electra.data.vocab import settings_path
 from keras_electra.errors import naming_path
+from keras_electra.json_file import read_json_object
 from keras_electra.output_folder import copy_tree
 from keras_electra.models.electra_backbone import ElectraBackbone
 from keras_electra.models.electra_discriminator import ElectraDiscriminator
@@ -126,21 +126,19 @@ def _head_model(discriminator):
     return keras.Model(hidden, x, name="discriminator_head")
 
 
-def _read_json(path):
-    with tf.io.gfile.GFile(path) as f:
-        return json.load(f)
-
-
 def load_config(path):
     """The `ElectraConfig` of the model folder at `path`."""
-    electra_config = os.path.join(path, ELECTRA_CONFIG_FILE)
-    if tf.io.gfile.exists(electra_config):
-        with naming_path(electra_config, "ElectraConfig JSON file"):
-            return ElectraConfig.from_json(electra_config)
-    legacy = os.path.join(path, BACKBONE_CONFIG_FILE)
-    with naming_path(legacy, "JSON file"):
-        if tf.io.gfile.exists(legacy) and "registered_name" not in _read_json(legacy):
-            return ElectraConfig.from_json(legacy)
+    damaged = "convert or pre-train the model folder again"
+    # Older folders kept it in config.json, now keras-hub's backbone config.
+    for file in (ELECTRA_CONFIG_FILE, BACKBONE_CONFIG_FILE):
+        file = os.path.join(path, file)
+        if not tf.io.gfile.exists(file):
+            continue
+        values = read_json_object(file, damaged)
+        if "registered_name" in values:
+            break
+        with naming_path(file, "ElectraConfig JSON file", damaged):
+            return ElectraConfig.from_dict(values)
     raise ValueError(
         f"{path} is not a keras-electra model folder: it has no {ELECTRA_CONFIG_FILE} "
         "(write one with `keras-electra pretrain` or `keras-electra convert`)."

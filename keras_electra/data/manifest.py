@@ -16,6 +16,7 @@ import os
 import tensorflow as tf
 
 from keras_electra.errors import DataError, naming_path
+from keras_electra.json_file import read_json_object
 
 MANIFEST_NAME = "manifest.json"
 # `prepare` copies the vocabulary beside the shards, so the folder is self-contained.
@@ -52,12 +53,9 @@ def read_manifest(directory):
     path = manifest_path(directory)
     if not tf.io.gfile.exists(path):
         return None
-    with tf.io.gfile.GFile(path) as f:
-        try:
-            manifest = json.load(f)
-        except json.JSONDecodeError as e:
-            raise DataError(f"{path} is not valid JSON ({e.msg}, line {e.lineno}).")
-    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+    manifest = read_json_object(
+        path, "prepare the dataset again (keras-electra prepare --overwrite)")
+    if manifest.get("format") != FORMAT:
         raise DataError(f"{path} is not a keras-electra pre-training data manifest.")
     return manifest
 

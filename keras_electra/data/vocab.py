@@ -33,6 +33,7 @@ from tensorflow_text.tools.wordpiece_vocab import wordpiece_tokenizer_learner_li
 
 from keras_electra.data import text_files
 from keras_electra.errors import DataError, UsageError
+from keras_electra.json_file import read_json_object
 
 SPECIAL_TOKENS = ("[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]")
 SPECIAL_TOKEN_FIELDS = {
@@ -283,8 +284,8 @@ def vocabulary_settings(path):
     """
     sidecar = settings_path(path)
     if tf.io.gfile.exists(sidecar):
-        with tf.io.gfile.GFile(sidecar) as f:
-            settings = json.load(f)
+        settings = read_json_object(
+            sidecar, "write the vocabulary again (keras-electra vocab --overwrite)")
         return {
             "lowercase": bool(settings["lowercase"]),
             "strip_accents": bool(settings["strip_accents"]),

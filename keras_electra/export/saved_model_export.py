@@ -1,6 +1,5 @@
 """export_saved_model: a task, encoder or discriminator as a SavedModel that takes raw text."""
 
-import json
 import os
 
 import keras
@@ -11,6 +10,7 @@ from keras_electra.export.discriminator_signatures import discriminator_endpoint
 from keras_electra.export.encoder_signatures import encoder_endpoints
 from keras_electra.export.endpoint import refusing_other_shapes
 from keras_electra.export.serving_settings import TASK_PRESET, read_serving_settings
+from keras_electra.json_file import read_json_object
 from keras_electra.models.electra_backbone import ElectraBackbone
 from keras_electra.models.electra_classifier import ElectraClassifier
 from keras_electra.models.electra_discriminator import ElectraDiscriminator
@@ -137,8 +137,8 @@ def _preset_of_finetune_output(folder):
 
 def _task_class(folder):
     """The keras-electra task class named in the preset's task.json."""
-    with open(os.path.join(folder, TASK_CONFIG_FILE)) as f:
-        name = json.load(f).get("class_name")
+    name = read_json_object(os.path.join(folder, TASK_CONFIG_FILE),
+                            "the task preset is damaged: fine-tune again").get("class_name")
     classes = {c.__name__: c for c in TASKS}
     if name not in classes:
         raise UsageError(

@@ -21,6 +21,8 @@ import os
 
 import tensorflow as tf
 
+from keras_electra.json_file import read_json_object
+
 SERVING_SETTINGS_FILE = "serving.json"
 # The subfolder of a `keras-electra finetune` --output that holds the task preset.
 TASK_PRESET = "model"
@@ -41,5 +43,5 @@ def read_serving_settings(folder):
     path = os.path.join(folder, SERVING_SETTINGS_FILE)
     if not tf.io.gfile.exists(path):
         return {}
-    with tf.io.gfile.GFile(path) as f:
-        return json.load(f)
+    return read_json_object(
+        path, "fine-tune again, or delete it (the labels are then served as 0, 1, ...)")

@@ -18,10 +18,10 @@ Special token ids come from vocab.txt when the folder has one ([PAD], [CLS],
 [SEP], [MASK]), else config.json's `pad_token_id` and BERT's ids.
 """
 
-import json
 import os
 
 from keras_electra.config import ElectraConfig
+from keras_electra.json_file import read_json_object
 
 ARCHITECTURES = {"discriminator": "ElectraForPreTraining", "generator": "ElectraForMaskedLM"}
 _SPECIAL_TOKENS = {
@@ -49,11 +49,7 @@ def read_hf_config(path):
         raise ValueError(
             f"{path} is not a Hugging Face model folder: it has no config.json."
         )
-    with open(config_path) as f:
-        try:
-            hf = json.load(f)
-        except json.JSONDecodeError as e:
-            raise ValueError(f"{config_path} is not valid JSON: {e}.") from None
+    hf = read_json_object(config_path, "download or copy the model folder again")
     model_type = hf.get("model_type")
     if model_type != "electra":
         raise ValueError(

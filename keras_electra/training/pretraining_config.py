@@ -10,11 +10,13 @@ Example:
 >>> config = pretraining_config("data/", init_from="runs/tiny")          # doctest: +SKIP
 """
 
-import json
-
 from keras_electra.config import ElectraConfig
 from keras_electra.data import dataset_config_overrides, read_manifest
 from keras_electra.errors import DataError, UsageError
+from keras_electra.json_file import read_json_object
+
+_CONFIG_REMEDY = ('give `config` an object of ElectraConfig fields, such as '
+                  '{"hidden_size": 128, "num_layers": 4}')
 
 
 def pretraining_config(data, *, preset=None, config=None, init_from=None):
@@ -75,16 +77,7 @@ def _config_fields(config):
         return config.to_dict(), "`config`"
     if isinstance(config, dict):
         return dict(config), "`config`"
-    with open(config) as f:
-        try:
-            values = json.load(f)
-        except json.JSONDecodeError as e:
-            raise UsageError(f"`config` {config} is not valid JSON ({e}).") from None
-    if not isinstance(values, dict):
-        raise UsageError(
-            f"`config` {config} holds a JSON {type(values).__name__}, not an object of "
-            'ElectraConfig fields such as {"hidden_size": 128, "num_layers": 4}.'
-        )
+    values = read_json_object(config, _CONFIG_REMEDY)
     return values, f"`config` {config}"
 
 

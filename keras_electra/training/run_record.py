@@ -18,9 +18,13 @@ import json
 import os
 import shutil
 
-from keras_electra.errors import UsageError
+from keras_electra.errors import DataError, UsageError
+from keras_electra.json_file import read_json_object
 
 RUN_FILE = "run.json"
+# Without its settings a run cannot be resumed (nor told from another): only replaced.
+_UNREADABLE = ("the run in that folder cannot be resumed: pass `overwrite` to delete it "
+               "and start afresh there, or choose another `output`")
 
 
 def check_or_write_run(output, settings, overwrite=False, read_during_run=()):
@@ -29,14 +33,19 @@ def check_or_write_run(output, settings, overwrite=False, read_during_run=()):
     Refuses a folder that holds a run with other settings (naming the fields that
     differ) and a non-empty folder without run.json (someone else's files), unless
     `overwrite`: it is then emptied first, but never when it holds one of the paths
-    in `read_during_run` (the data, the `init_from` model).
+    in `read_during_run` (the data, the `init_from` model). An unreadable run.json is
+    refused naming it, or replaced with `overwrite`.
     """
     if os.path.isfile(output):
         raise UsageError(f"`output` {output} is a file, not a folder.")
     path = os.path.join(output, RUN_FILE)
     if os.path.exists(path):
-        with open(path) as f:
-            previous = json.load(f)
+        try:
+            previous = read_json_object(path, _UNREADABLE)
+        except DataError:
+            if not overwrite:
+                raise
+            previous = {}  # No run to resume: replaced like any other folder.
         differences = _differences(previous, settings)
         if not differences:
             return True
