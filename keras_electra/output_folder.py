@@ -12,6 +12,11 @@ run removes it only when that process is gone (a killed run's), and refuses to s
 while it lives (two runs writing one folder would replace each other's result). A
 folder of another host, whose process cannot be asked, is left for the user to remove.
 
+`overwrite` never replaces (or, for `pretrain` and `demo`, empties) a folder whose loss
+would not be the output's alone: the current folder or one above it, the home folder,
+the filesystem root, or one holding, or lying inside, a path the run reads
+(`check_replaceable`).
+
 Example:
 >>> with staged_folder("runs/sst2", overwrite=False) as staging:  # doctest: +SKIP
 ...     write_everything(staging)
@@ -31,10 +36,12 @@ from keras_electra.errors import UsageError
 INCOMPLETE = ".incomplete-"
 
 
-def check_output_folder(path, overwrite=False, argument="output"):
+def check_output_folder(path, overwrite=False, argument="output", reads=()):
     """Refuses a `path` that is a file, or a non-empty folder unless `overwrite`.
 
-    Also refuses one that another live run is writing (see `clear_stale_staging`).
+    Also refuses one that another live run is writing (see `clear_stale_staging`),
+    and a non-empty one that `overwrite` may not replace (see `check_replaceable`;
+    `reads` are the (argument, path) pairs the run reads).
     """
     if "://" not in str(path):
         parent, name = os.path.split(os.path.abspath(path))
@@ -50,6 +57,60 @@ def check_output_folder(path, overwrite=False, argument="output"):
             f"{', ...' if len(names) > 3 else ''}); choose a new folder, or pass "
             "`overwrite` to replace it."
         )
+    if names:
+        check_replaceable(path, reads, argument)
+
+
+def check_replaceable(path, reads=(), argument="output"):
+    """Refuses to let `overwrite` delete the folder `path` when more than an output goes.
+
+    Refused: the current folder or a folder above it, the home folder or one above it,
+    the filesystem root, and a folder that holds, or lies inside, one of `reads`
+    ((argument, path) pairs: what the run reads, deleted with the folder or from it).
+    Paths are compared resolved (symbolic links, `..`), so another name for the same
+    folder is caught too.
+    """
+    folder = _resolved(path)
+    what = _shared_place(folder) if "://" not in folder else None
+    if what:
+        raise UsageError(
+            f"`{argument}` {path} is {what}: `overwrite` would delete everything in it; "
+            "choose a folder of its own."
+        )
+    for name, read in reads:
+        inside = _resolved(read)
+        if _within(inside, folder):
+            raise UsageError(
+                f"`{argument}` {path} holds the `{name}` {read}, which the run reads: "
+                "`overwrite` would delete it; choose another folder."
+            )
+        if _within(folder, inside):
+            raise UsageError(
+                f"`{argument}` {path} lies inside the `{name}` {read}, which the run "
+                "reads: `overwrite` would delete part of it; choose a folder outside it."
+            )
+
+
+def _shared_place(folder):
+    """How a message names the resolved local `folder` if it is not an output's to lose."""
+    if folder == os.path.dirname(folder):
+        return "the filesystem root"
+    for place, where in ((os.getcwd(), "the current folder"),
+                         (os.path.expanduser("~"), "the home folder")):
+        place = _resolved(place)
+        if _within(place, folder):
+            return where if place == folder else f"a folder above {where}"
+    return None
+
+
+def _resolved(path):
+    path = os.fspath(path)
+    return path.rstrip("/") if "://" in path else os.path.realpath(path)
+
+
+def _within(path, folder):
+    """`path` is `folder` or below it (both resolved)."""
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
 
 
 def staging_prefix():
@@ -107,14 +168,16 @@ def clear_stale_staging(parent, prefix, path, argument="output", own=None):
 
 
 @contextlib.contextmanager
-def staged_folder(path, overwrite=False, argument="output"):
+def staged_folder(path, overwrite=False, argument="output", reads=()):
     """Yields a local folder that becomes `path` when the block succeeds.
+
+    `path` is checked first by `check_output_folder` (with `overwrite` and `reads`).
 
     Local paths stage in a sibling (the same file system: one rename puts it in
     place); other tf.io.gfile URLs stage in a local temporary folder copied there at
     the end. On an error the staging folder is removed and `path` is left as it was.
     """
-    check_output_folder(path, overwrite, argument)
+    check_output_folder(path, overwrite, argument, reads)
     if "://" in str(path):
         local = tempfile.mkdtemp(prefix="keras-electra-")
         try:

@@ -85,3 +85,25 @@ def test_another_hosts_staging_is_never_removed(tmp_path):
         with staged_folder(str(tmp_path / "out")):
             pass
     assert os.listdir(tmp_path) == [other.name]
+
+
+def test_overwrite_never_replaces_what_the_run_reads_by_any_name(tmp_path):
+    from keras_electra.output_folder import check_replaceable
+
+    (tmp_path / "data").mkdir()
+    (tmp_path / "out").mkdir()
+    os.symlink(tmp_path / "data", tmp_path / "link")
+    os.symlink(tmp_path / "out", tmp_path / "outlink")
+    reads = [("data", str(tmp_path / "link" / "shard-0"))]
+    with pytest.raises(UsageError, match="holds the `data`"):  # through a link
+        check_replaceable(str(tmp_path / "data"), reads)
+    with pytest.raises(UsageError, match="lies inside the `data`"):
+        check_replaceable(str(tmp_path / "link" / "sub"), [("data", str(tmp_path / "data"))])
+    with pytest.raises(UsageError, match="holds the `model`"):
+        check_replaceable("gs://b/run", [("model", "gs://b/run/model")])
+    # The root, checked here, not through a verb: a broken guard would write there.
+    with pytest.raises(UsageError, match="is the filesystem root"):
+        check_replaceable("/")
+    # A sibling whose name starts the same is another folder.
+    check_replaceable(str(tmp_path / "outlink"), [("data", str(tmp_path / "out-data"))])
+    check_replaceable(str(tmp_path / "data2"), [("data", str(tmp_path / "data"))])

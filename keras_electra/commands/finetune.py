@@ -162,7 +162,8 @@ def run(args):
     from keras_electra.model_folder import VOCAB_FILE, load_config, save_task_preset
     from keras_electra.output_folder import check_output_folder, staged_folder
 
-    check_output_folder(args.output, args.overwrite)  # Before hours of training.
+    reads = [("model", args.model), ("data_dir", args.data_dir)]  # Never replaced.
+    check_output_folder(args.output, args.overwrite, reads=reads)  # Before hours of training.
     config = load_config(args.model)
     vocab_path = os.path.join(args.model, VOCAB_FILE)
     if not tf.io.gfile.exists(vocab_path):
@@ -184,7 +185,7 @@ def run(args):
         print(f"keras-electra: warning: {data.skipped.describe()}", flush=True)
     for note in data.notes:
         print(f"keras-electra: warning: {note}", flush=True)
-    with staged_folder(args.output, args.overwrite) as out:  # In place when complete.
+    with staged_folder(args.output, args.overwrite, reads=reads) as out:  # In place when complete.
         runs = []
         for seed in range(args.seeds):
             seed_dir = os.path.join(out, f"seed_{seed}")

@@ -190,7 +190,10 @@ def write_pretraining_examples(
         for start, end in zip(points[:-1], points[1:]):
             pieces.append(_Piece(len(pieces), file_index, path, start, end))
 
-    with staged_folder(output_dir, overwrite, argument="output_dir") as work_dir:
+    # The text files, the folders and globs naming them, and the vocabulary: what
+    # replacing `output_dir` may not delete.
+    reads = [("inputs", path) for path in [*inputs, *files]] + [("vocab_path", vocab_path)]
+    with staged_folder(output_dir, overwrite, argument="output_dir", reads=reads) as work_dir:
         job = dict(
             vocab_path=vocab_path,
             settings=settings,

@@ -72,7 +72,9 @@ def export_saved_model(model_or_folder, path, what=None, tokenizer=None, sequenc
     """
     if what is not None and what not in WHAT:
         raise UsageError(f"`what` must be one of {', '.join(WHAT)}, got {what!r}.")
-    check_output_folder(path, overwrite, argument="path")
+    reads = ([("model_or_folder", str(model_or_folder))]
+             if isinstance(model_or_folder, (str, os.PathLike)) else [])
+    check_output_folder(path, overwrite, argument="path", reads=reads)
     settings = {}
     if isinstance(model_or_folder, (str, os.PathLike)):
         model_or_folder, tokenizer, settings = _load_folder(str(model_or_folder), what)
@@ -85,7 +87,7 @@ def export_saved_model(model_or_folder, path, what=None, tokenizer=None, sequenc
     for endpoint in endpoints:
         archive.add_endpoint(endpoint.name, refusing_other_shapes(endpoint),
                              endpoint.input_signature)
-    with staged_folder(path, overwrite, argument="path") as staging:
+    with staged_folder(path, overwrite, argument="path", reads=reads) as staging:
         archive.write_out(staging, verbose=False)
     return [endpoint.name for endpoint in endpoints]
 

@@ -45,7 +45,8 @@ def convert_hf(inputs, output, part=None, overwrite=False):
         the parts written, e.g. ("discriminator", "generator").
     """
     inputs = [inputs] if isinstance(inputs, str) else list(inputs)
-    check_output_folder(output, overwrite)  # Before the weights are read.
+    reads = [("inputs", path) for path in inputs]  # Never replaced with `output`.
+    check_output_folder(output, overwrite, reads=reads)  # Before the weights are read.
     if not 1 <= len(inputs) <= 2:
         raise ValueError(f"`inputs` takes one or two Hugging Face folders, got {len(inputs)}.")
     roles = _hf_roles(inputs)
@@ -68,7 +69,7 @@ def convert_hf(inputs, output, part=None, overwrite=False):
             parts = (config, hf_checkpoint.load_hf_discriminator(roles[part], config=config), None)
         else:
             parts = (config, None, hf_checkpoint.load_hf_generator(roles[part], config=config))
-    return _write(output, *parts, vocab, overwrite)
+    return _write(output, *parts, vocab, overwrite, reads)
 
 
 def convert_tf1(checkpoint, output, part=None, config=None, overwrite=False):
@@ -86,7 +87,8 @@ def convert_tf1(checkpoint, output, part=None, config=None, overwrite=False):
     Returns:
         the parts written.
     """
-    check_output_folder(output, overwrite)  # Before the checkpoint is read.
+    reads = [("inputs", checkpoint)] + ([("config", config)] if isinstance(config, str) else [])
+    check_output_folder(output, overwrite, reads=reads)  # Before the checkpoint is read.
     if isinstance(config, str):
         with naming_path(config, "ElectraConfig JSON file"):
             config = ElectraConfig.from_json(config)
@@ -94,16 +96,17 @@ def convert_tf1(checkpoint, output, part=None, config=None, overwrite=False):
     model = tf1_checkpoint.load_tf1_checkpoint(checkpoint, part=part, config=config)
     vocab = tf1_checkpoint.tf1_vocab_file(checkpoint)
     if hasattr(model, "electra_config"):  # an ElectraPretrainer: both parts
-        return _write(output, config, model.discriminator, model.generator, vocab, overwrite)
+        return _write(output, config, model.discriminator, model.generator, vocab,
+                      overwrite, reads)
     if model.name == "discriminator":
-        return _write(output, config, model, None, vocab, overwrite)
-    return _write(output, config, None, model, vocab, overwrite)
+        return _write(output, config, model, None, vocab, overwrite, reads)
+    return _write(output, config, None, model, vocab, overwrite, reads)
 
 
-def _write(output, config, discriminator, generator, vocab, overwrite):
+def _write(output, config, discriminator, generator, vocab, overwrite, reads):
     # Staged and renamed into place: never a half-written folder, nor one that mixes
     # a new discriminator with an earlier conversion's generator.
-    with staged_folder(output, overwrite) as staging:
+    with staged_folder(output, overwrite, reads=reads) as staging:
         save_model_folder(staging, config, discriminator, generator, vocab)
     return tuple(name for name, model in (("discriminator", discriminator),
                                           ("generator", generator)) if model is not None)

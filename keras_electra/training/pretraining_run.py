@@ -139,6 +139,10 @@ def pretrain(
     """
     _check_arguments(steps, batch_size, learning_rate, warmup_steps, checkpoint_every, dtype)
     check_dataset(data)  # Shards, manifest and vocab.txt agree: before any model is built.
+    # What `overwrite` must not delete (the config, while it is still a path).
+    read = [(name, path) for name, path in (
+        ("data", data), ("init_from", init_from), ("config", config))
+        if isinstance(path, (str, os.PathLike))]
     config = pretraining_config(data, preset=preset, config=config, init_from=init_from)
     if learning_rate is None:
         learning_rate = DEFAULT_LEARNING_RATES.get(preset, DEFAULT_LEARNING_RATE)
@@ -154,7 +158,6 @@ def pretrain(
         warmup_steps=warmup_steps, checkpoint_every=checkpoint_every, seed=seed,
         init_from=os.path.abspath(init_from) if init_from else None,
     )
-    read = [("data", data)] + ([("init_from", init_from)] if init_from else [])
     resuming = check_or_write_run(output, settings, overwrite, read_during_run=read)
 
     checkpoints = os.path.join(output, CHECKPOINT_DIR)

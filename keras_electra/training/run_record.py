@@ -20,6 +20,7 @@ import shutil
 
 from keras_electra.errors import DataError, UsageError
 from keras_electra.json_file import read_json_object
+from keras_electra.output_folder import check_replaceable
 
 RUN_FILE = "run.json"
 # Without its settings a run cannot be resumed (nor told from another): only replaced.
@@ -32,9 +33,10 @@ def check_or_write_run(output, settings, overwrite=False, read_during_run=()):
 
     Refuses a folder that holds a run with other settings (naming the fields that
     differ) and a non-empty folder without run.json (someone else's files), unless
-    `overwrite`: it is then emptied first, but never when it holds one of the paths
-    in `read_during_run` (the data, the `init_from` model). An unreadable run.json is
-    refused naming it, or replaced with `overwrite`.
+    `overwrite`: it is then emptied first, but never when `check_replaceable`
+    refuses it (the current or home folder, or one holding or inside one of the
+    (argument, path) pairs `read_during_run`: the data, the `init_from` model). An
+    unreadable run.json is refused naming it, or replaced with `overwrite`.
     """
     if os.path.isfile(output):
         raise UsageError(f"`output` {output} is a file, not a folder.")
@@ -63,23 +65,12 @@ def check_or_write_run(output, settings, overwrite=False, read_during_run=()):
             f"({RUN_FILE}); choose another folder, or pass `overwrite` to replace it."
         )
     if names:
-        _check_replaceable(output, read_during_run)
+        check_replaceable(output, read_during_run)
         shutil.rmtree(output)
     os.makedirs(output, exist_ok=True)
     with open(path, "w") as f:
         json.dump(settings, f, indent=2, sort_keys=True)
     return False
-
-
-def _check_replaceable(output, read_during_run):
-    folder = os.path.realpath(output)
-    for argument, path in read_during_run:
-        inside = os.path.realpath(path)
-        if inside == folder or inside.startswith(folder + os.sep):
-            raise UsageError(
-                f"`output` {output} holds the `{argument}` {path}, which the run reads: "
-                "`overwrite` would delete it; choose another folder."
-            )
 
 
 def _differences(a, b, prefix=""):
