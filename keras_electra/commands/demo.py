@@ -20,25 +20,35 @@ replacement looks like any common word and only context can give it away, which 
 objective does the same (scripts/reference_pretraining_torch.py).
 
 --output DIR holds corpus.txt, vocab.txt, data/ and model/ (a model folder:
-`keras-electra finetune --model DIR/model`). Running it again resumes the training. A
-folder holding anything else (other files, a data/ without manifest.json, a model/
-that is no pre-training run) is refused unless --overwrite, which empties it first;
-with --overwrite a data/ or model/ made with other flags is replaced too.
+`keras-electra finetune --model DIR/model`), and demo.json: the --corpus-mb and
+--vocab-size that made the corpus and vocabulary. Running it again with the same flags
+resumes the training. A folder holding anything else (other files, a data/ without
+manifest.json, a model/ that is no pre-training run, a corpus or vocabulary made with
+another --corpus-mb or --vocab-size, or with none recorded) is refused unless
+--overwrite, which empties it first; with --overwrite a data/ or model/ made with other
+flags is replaced too. --overwrite never empties the current or home folder, nor one
+above them.
 """
 
 import argparse
+import json
 import os
 import shutil
 import time
 
 from keras_electra.commands.flag_types import positive_float, positive_int, probability
 
-# The library's `output` (pretrain's) is DIR/model here, not this verb's --output DIR;
-# its other arguments that share a flag's name mean the same here.
-LIBRARY_ARGUMENTS = {"output": None}
+# The library's `output` (pretrain's) is DIR/model here, not this verb's --output DIR
+# (`demo_output` in messages); its other arguments that share a flag's name mean the
+# same here.
+LIBRARY_ARGUMENTS = {"output": None, "demo_output": "output"}
+# The flags that made corpus.txt and vocab.txt, recorded in DIR/demo.json: prepare and
+# pretrain tell their own data and runs apart, but these two files would be reused.
+RECORD = "demo.json"
+_RECORDED_FLAGS = ("corpus_mb", "vocab_size")
 # What --output DIR holds; a folder holding anything else is someone else's. data/ and
 # model/ are the demo's when they hold what prepare and pretrain write first.
-_DEMO_FILES = ("corpus.txt", "vocab.txt", "vocab.txt.json", "data", "model")
+_DEMO_FILES = ("corpus.txt", "vocab.txt", "vocab.txt.json", "data", "model", RECORD)
 _MARKS = {"data": "manifest.json", "model": "run.json"}
 
 
@@ -90,6 +100,7 @@ def run(args):
     from keras_electra.data import learn_vocabulary, write_pretraining_examples
     from keras_electra.data import write_python_docs_corpus, write_vocabulary
     from keras_electra.errors import UsageError
+    from keras_electra.output_folder import check_replaceable
     from keras_electra.training import StopAfterMinutes, pretrain, pretraining_config
 
     if args.steps < 1 or args.epochs < 1:
@@ -106,9 +117,17 @@ def run(args):
             " a demo folder holds only " + ", ".join(_DEMO_FILES) + ": choose another "
             "folder, or pass --overwrite to replace it."
         )
-    if foreign:
+    changed = changed_flags(args)
+    if changed and not args.overwrite:
+        raise UsageError(
+            f"--output {args.output} holds a demo whose corpus.txt and vocab.txt were "
+            f"{changed}; pass --overwrite to make them again, or choose another --output."
+        )
+    if foreign or changed:
+        check_replaceable(args.output, argument="demo_output")
         shutil.rmtree(args.output)
     os.makedirs(args.output, exist_ok=True)
+    record_flags(args)
     corpus = os.path.join(args.output, "corpus.txt")
     vocab = os.path.join(args.output, "vocab.txt")
     data = os.path.join(args.output, "data")
@@ -158,6 +177,42 @@ def foreign_files(output):
                 not os.listdir(folder) or os.path.exists(os.path.join(folder, mark)))):
             foreign.append(f"{name} without {mark}")
     return foreign
+
+
+def changed_flags(args):
+    """How the flags that made `args.output`'s corpus and vocabulary differ from `args`.
+
+    "" when they agree or neither file is made yet, else the end of a sentence ("made
+    with --vocab-size 2000 (not 500)"). With `args.overwrite` an unreadable record
+    counts as differing (the folder is then made again) instead of refused.
+    """
+    from keras_electra.errors import DataError
+    from keras_electra.json_file import read_json_object
+
+    if not any(os.path.exists(os.path.join(args.output, name))
+               for name in ("corpus.txt", "vocab.txt")):
+        return ""
+    record = os.path.join(args.output, RECORD)
+    if not os.path.exists(record):
+        return f"made with flags that were not recorded (no {RECORD}: an older demo)"
+    try:
+        recorded = read_json_object(record, "pass --overwrite to make the demo again, "
+                                    "or choose another --output")
+    except DataError:
+        if not args.overwrite:
+            raise
+        return f"made with flags that {RECORD} does not say"
+    changed = [f"--{name.replace('_', '-')} {recorded.get(name)} (not {getattr(args, name)})"
+               for name in _RECORDED_FLAGS if recorded.get(name) != getattr(args, name)]
+    return "made with " + ", ".join(changed) if changed else ""
+
+
+def record_flags(args):
+    """Writes `args.output`/demo.json, before the corpus and vocabulary it describes."""
+    path = os.path.join(args.output, RECORD)
+    with open(path + ".tmp", "w") as f:
+        json.dump({name: getattr(args, name) for name in _RECORDED_FLAGS}, f, indent=2)
+    os.replace(path + ".tmp", path)
 
 
 def _demo_owned(name):

@@ -44,3 +44,7 @@ def test_demo_overwrite_replaces_a_foreign_folder_and_then_resumes(tmp_path, cap
     capsys.readouterr()
     assert main(argv + ["--overwrite"]) == 0  # Its own folder now: resumed, not replaced.
     assert f"Resuming {output / 'model'} at step 2 of 2" in capsys.readouterr().out
+    vocab = (output / "vocab.txt").read_bytes()
+    assert main(argv + ["--vocab-size", "150"]) == 2  # Not reused for another vocabulary.
+    assert "--vocab-size 200 (not 150)" in capsys.readouterr().err
+    assert (output / "vocab.txt").read_bytes() == vocab
