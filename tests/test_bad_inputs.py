@@ -5,8 +5,13 @@ line that is not a log line, no traceback, and every file the module set up (the
 vocabulary, the prepared data, the model folder, the task data, the foreign folders,
 another live run's staging folders) unchanged byte for byte. An --output holding what
 the verb did not write (a fine-tuning result, a prepared dataset, a model folder,
-another run, other files) is refused with a pointer to --overwrite. The set-up is shared by all cases, and every case fails in
-validation before any model trains, so the whole battery takes seconds a case.
+another run, other files) is refused with a pointer to --overwrite; --overwrite itself
+is refused for the current folder (each case runs in one of the module's folders, with
+HOME another), a folder above it, the home folder, and a folder holding or inside
+what the run reads (the root is tested on check_replaceable alone: a broken guard would
+write a run there). A damaged JSON file a verb reads is named with what to do.
+The set-up is shared by all cases, and every case fails in validation before any model
+trains, so the whole battery takes seconds a case.
 Two cases run the installed command in a real process: a bad flag (no traceback from
 the process itself) and Ctrl-C (exit 130).
 """
@@ -24,7 +29,7 @@ import pytest
 from installed_command import installed_command
 from synthetic_language import write_synthetic_corpus
 from keras_electra.cli import main
-from keras_electra.output_folder import staging_prefix
+from keras_electra.output_folder import INCOMPLETE, staging_prefix
 
 PREFIX = "keras-electra: error:"
 # Lines TensorFlow, absl and Keras print on their own (not our message).
@@ -114,6 +119,41 @@ def world(tmp_path_factory, prepared):
     shutil.copytree(p["model"], root / "holder" / "model")
     for name in ("finetuned", "otherrun", "demolike", "holder"):
         p[name] = str(root / name)
+    # What --overwrite must never delete: the current folder (`here`, a case's working
+    # folder, inside `above`), the home folder, what the run reads or lies inside.
+    # `holder`'s model folder holds an old output; `corpdir` a corpus and a vocabulary.
+    for name in ("above/here/notes.txt", "above/notes.txt", "home/notes.txt",
+                 "holder/model/old/notes.txt", "corpdir/old/notes.txt"):
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text("mine\n")
+    p.update(here=str(root / "above" / "here"), home=str(root / "home"),
+             corpdir=str(root / "corpdir"), configholder=str(root / "configholder"))
+    os.symlink(root / "holder", root / "holderlink")  # Another name for `holder`.
+    p["holderlink"] = str(root / "holderlink")
+    shutil.copy(p["corpus"], root / "corpdir")
+    shutil.copy(p["vocab"], root / "corpdir")
+    (root / "configholder").mkdir()
+    (root / "configholder" / "tiny.json").write_text('{"hidden_size": 64, "num_layers": 1}')
+    # Damaged JSON a verb reads from a folder, and demo folders made with other flags
+    # (or none recorded: an older demo's).
+    for name, file, text in (("badrun", "run.json", '{"seed": 7,'),
+                             ("listrun", "run.json", "[]"),
+                             ("badsidecar", "vocab.txt.json", "{"),
+                             ("badhf", "config.json", '{"model_type": "electra"'),
+                             ("listhf", "config.json", "[]"),
+                             ("badconfig", "electra_config.json", '{"hidden_size": 6'),
+                             ("badtask", "task.json", "{"),
+                             ("baddemo", "demo.json", "{"),
+                             ("demo3", "demo.json", '{"corpus_mb": 3.0, "vocab_size": 2000}')):
+        (root / name).mkdir(exist_ok=True)
+        (root / name / file).write_text(text)
+        p[name] = str(root / name)
+    shutil.copy(p["vocab"], root / "badsidecar")
+    (root / "olddemo").mkdir()
+    p["olddemo"] = str(root / "olddemo")
+    for name in ("baddemo", "demo3", "olddemo"):
+        for file in ("corpus.txt", "vocab.txt"):
+            (root / name / file).write_text("made by an earlier demo\n")
     # Outputs another live run is writing now (its staging folder, named for the
     # process that started these tests).
     (root / "busy").mkdir()
@@ -295,6 +335,75 @@ CASES = [
                                       "--output", "{busy}/out"], "another run"),
     ("convert-unknown-source", ["convert", "--from", "onnx", "--input", "{hf}", "--output",
                                 "{new}"], "invalid choice"),
+    # --overwrite never deletes more than an output: not the current folder (the cases
+    # run in `here`), one above it, the home folder, the root, nor what the run reads.
+    ("pretrain-overwrite-current-folder", _pretrain_into(".", "--overwrite"),
+     "--output . is the current folder"),
+    ("pretrain-overwrite-above-current-folder", _pretrain_into("..", "--overwrite"),
+     "a folder above the current folder"),
+    ("pretrain-overwrite-home-folder", _pretrain_into("{home}", "--overwrite"),
+     "is the home folder"),
+    ("pretrain-overwrite-would-delete-the-config",
+     _pretrain("--config", "{configholder}/tiny.json", "--overwrite", output="{configholder}"),
+     "holds the --config"),
+    ("pretrain-overwrite-inside-init-from",
+     _pretrain("--init-from", "{holder}/model", "--overwrite", output="{holder}/model/old"),
+     "lies inside the --init-from"),
+    ("demo-overwrite-current-folder", ["demo", "--output", ".", "--overwrite"],
+     "--output . is the current folder"),
+    ("demo-overwrite-home-folder", ["demo", "--output", "{home}", "--overwrite"],
+     "is the home folder"),
+    ("prepare-overwrite-above-current-folder", _prepare("--overwrite", output=".."),
+     "a folder above the current folder"),
+    ("prepare-overwrite-would-delete-the-input",
+     _prepare("--overwrite", inputs="{corpdir}/corpus.txt", output="{corpdir}"),
+     "holds the --input"),
+    ("prepare-overwrite-would-delete-the-vocab",
+     _prepare("--overwrite", vocab="{corpdir}/vocab.txt", output="{corpdir}"),
+     "holds the --vocab"),
+    ("prepare-overwrite-inside-the-input",
+     _prepare("--overwrite", inputs="{corpdir}", output="{corpdir}/old"),
+     "lies inside the --input"),
+    ("finetune-overwrite-current-folder", _finetune("--overwrite", output="."),
+     "is the current folder"),
+    ("finetune-overwrite-would-delete-the-model",
+     _finetune("--overwrite", model="{holder}/model", output="{holder}"), "holds the --model"),
+    ("finetune-overwrite-model-through-a-link",
+     _finetune("--overwrite", model="{holder}/model", output="{holderlink}"),
+     "holds the --model"),
+    ("finetune-overwrite-inside-the-model",
+     _finetune("--overwrite", model="{holder}/model", output="{holder}/model/old"),
+     "lies inside the --model"),
+    ("convert-overwrite-would-delete-the-input",
+     ["convert", "--from", "hf", "--input", "{holder}/model", "--output", "{holder}",
+      "--overwrite"], "holds the --input"),
+    ("export-overwrite-would-delete-the-model",
+     ["export", "--model", "{holder}/model", "--what", "encoder", "--output", "{holder}",
+      "--overwrite"], "holds the --model"),
+    ("export-overwrite-home-folder",
+     ["export", "--model", "{model}", "--what", "encoder", "--output", "{home}", "--overwrite"],
+     "is the home folder"),
+    # A damaged JSON file a verb reads is named, with what to do.
+    ("pretrain-output-run-json-corrupt", _pretrain_into("{badrun}"), "badrun/run.json is not valid JSON"),
+    ("pretrain-output-run-json-list", _pretrain_into("{listrun}"), "run.json holds a JSON list"),
+    ("prepare-output-manifest-corrupt", _prepare(output="{badmanifest}"),
+     "badmanifest/manifest.json is not valid JSON"),
+    ("prepare-vocab-settings-corrupt", _prepare(vocab="{badsidecar}/vocab.txt"),
+     "vocab.txt.json is not valid JSON"),
+    ("convert-hf-config-corrupt", ["convert", "--from", "hf", "--input", "{badhf}", "--output",
+                                   "{new}"], "badhf/config.json is not valid JSON"),
+    ("convert-hf-config-list", ["convert", "--from", "hf", "--input", "{listhf}", "--output",
+                                "{new}"], "config.json holds a JSON list"),
+    ("finetune-model-config-corrupt", _finetune(model="{badconfig}"), "electra_config.json"),
+    ("export-task-json-corrupt", ["export", "--model", "{badtask}", "--output", "{new}"],
+     "badtask/task.json is not valid JSON"),
+    ("demo-record-corrupt", ["demo", "--output", "{baddemo}"], "demo.json is not valid JSON"),
+    # demo: a corpus and vocabulary made with other flags are not reused.
+    ("demo-corpus-mb-changed", ["demo", "--output", "{demo3}", "--corpus-mb", "1"],
+     "--corpus-mb 3.0 (not 1.0)"),
+    ("demo-vocab-size-changed", ["demo", "--output", "{demo3}", "--vocab-size", "500"],
+     "--vocab-size 2000 (not 500)"),
+    ("demo-flags-not-recorded", ["demo", "--output", "{olddemo}"], "not recorded"),
     # demo (all refused while parsing or before the corpus is written)
     ("demo-minutes-negative", ["demo", "--output", "{new}", "--minutes", "-1"], "--minutes"),
     ("demo-minutes-zero", ["demo", "--output", "{new}", "--minutes", "0"], "--minutes"),
@@ -321,8 +430,30 @@ def outcome(capsys, argv):
     return code, out, err
 
 
+@pytest.fixture
+def deletions(world, tmp_path, monkeypatch):
+    """Runs a case in `here` with HOME at `home`; lists what it tried to delete.
+
+    shutil.rmtree deletes only staging folders and what is under the case's tmp_path:
+    anything else is recorded, not deleted (so a broken guard cannot empty the root).
+    """
+    monkeypatch.chdir(world["here"])
+    monkeypatch.setenv("HOME", world["home"])
+    tried, rmtree = [], shutil.rmtree
+
+    def guarded_rmtree(path, *args, **kwargs):
+        path = str(path)
+        if INCOMPLETE in os.path.basename(path) or path.startswith(str(tmp_path)):
+            return rmtree(path, *args, **kwargs)
+        tried.append(path)
+
+    monkeypatch.setattr(shutil, "rmtree", guarded_rmtree)
+    return tried
+
+
 @pytest.mark.parametrize("argv,expected", [c[1:] for c in CASES], ids=[c[0] for c in CASES])
-def test_a_bad_input_is_one_line_and_exit_2(world, capsys, tmp_path, argv, expected):
+def test_a_bad_input_is_one_line_and_exit_2(world, capsys, tmp_path, deletions, argv,
+                                            expected):
     paths = {**world, "new": str(tmp_path / "new")}
     argv = [arg.format(**paths) for arg in argv]
     before = checksums(world["root"]), checksums(world["data"])
@@ -336,6 +467,35 @@ def test_a_bad_input_is_one_line_and_exit_2(world, capsys, tmp_path, argv, expec
     assert expected in errors[0], errors[0]
     assert (checksums(world["root"]), checksums(world["data"])) == before
     assert not [n for n in os.listdir(world["root"]) if "incomplete" in n]
+    assert not deletions
+
+
+@pytest.mark.parametrize("verb", ["pretrain", "demo", "prepare", "finetune"])
+def test_a_refused_overwrite_deletes_nothing(world, capsys, tmp_path, monkeypatch, verb):
+    """--overwrite of the current folder, here a finished run's, leaves every file."""
+    for name in ("run.json", "checkpoints/ckpt.weights.h5", "logs/train/events", "notes.txt"):
+        (tmp_path / "run" / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / "run" / name).write_text(name)
+    monkeypatch.chdir(tmp_path / "run")
+    rmtree = []
+    monkeypatch.setattr(shutil, "rmtree", lambda path, *a, **k: rmtree.append(path))
+    before = checksums(tmp_path)
+    argv = {"pretrain": _pretrain_into(".", "--overwrite"),
+            "demo": ["demo", "--output", ".", "--overwrite"],
+            "prepare": _prepare("--overwrite", output="."),
+            "finetune": _finetune("--overwrite", output=".")}[verb]
+    code, _, err = outcome(capsys, [arg.format(**world) for arg in argv])
+    assert code == 2 and "the current folder" in err, err
+    assert checksums(tmp_path) == before and not rmtree
+
+
+def test_a_damaged_serving_json_is_named(tmp_path):
+    from keras_electra.errors import DataError
+    from keras_electra.export import read_serving_settings
+
+    (tmp_path / "serving.json").write_text('{"labels": ["neg",')
+    with pytest.raises(DataError, match="serving.json is not valid JSON.*fine-tune again"):
+        read_serving_settings(str(tmp_path))
 
 
 def test_the_installed_command_prints_no_traceback(world, tmp_path):
