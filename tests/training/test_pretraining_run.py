@@ -81,12 +81,24 @@ class StopAfterOneStep(keras.callbacks.Callback):
         self.model.stop_training = True
 
 
-def test_an_early_stop_is_an_error_unless_allowed(prepared, tmp_path):
+@pytest.fixture(scope="module")
+def one_device():
+    return tf.distribute.OneDeviceStrategy("/cpu:0")
+
+
+@pytest.fixture(scope="module")
+def stopped_early(prepared, one_device, tmp_path_factory):
+    """A run allowed to stop after one step, under a strategy given: one trace, two tests."""
+    return pretrain(prepared, str(tmp_path_factory.mktemp("stopped") / "run"),
+                    callbacks=[StopAfterOneStep()], allow_early_stop=True,
+                    strategy=one_device, **TINY)
+
+
+def test_an_early_stop_is_an_error_unless_allowed(prepared, stopped_early, tmp_path):
     with pytest.raises(RuntimeError, match="step 1, not `steps`=5"):
         pretrain(prepared, str(tmp_path / "a"), callbacks=[StopAfterOneStep()], **TINY)
-    run = pretrain(prepared, str(tmp_path / "b"), callbacks=[StopAfterOneStep()],
-                   allow_early_stop=True, **TINY)
-    assert run.step == 1 and os.path.exists(os.path.join(run.model_dir, "config.json"))
+    assert stopped_early.step == 1
+    assert os.path.exists(os.path.join(stopped_early.model_dir, "config.json"))
 
 
 @pytest.mark.parametrize("changes, named", [
@@ -105,9 +117,6 @@ def test_bad_arguments_are_refused_by_name_before_anything_is_written(prepared, 
     assert not os.path.exists(tmp_path / "run")
 
 
-def test_the_model_is_built_under_the_strategy_given(prepared, tmp_path):
-    strategy = tf.distribute.OneDeviceStrategy("/cpu:0")
-    run = pretrain(prepared, str(tmp_path / "run"), strategy=strategy,
-                   **{**TINY, "steps": 1})
-    assert run.pretrainer.distribute_strategy is strategy
-    assert run.step == 1
+def test_the_model_is_built_under_the_strategy_given(stopped_early, one_device):
+    assert stopped_early.pretrainer.distribute_strategy is one_device
+    assert stopped_early.step == 1
