@@ -78,6 +78,17 @@ class ElectraConfig:
             if None, `int((mask_prob + 0.005) * max_seq_length)` as in the original.
         temperature: softmax temperature of the generator's samples.
         generator_weight, disc_weight: loss = generator_weight * mlm + disc_weight * disc.
+        disc_weight_warmup_steps: K > 0 ramps the discriminator's weight linearly
+            from 0 (optimizer step 0) to `disc_weight` (step K and after), so the
+            generator learns a little before the discriminator's loss dominates;
+            0 (default): `disc_weight` from the first step.
+        whole_word_masking: mask all WordPiece pieces of a word together (BERT's
+            whole-word masking; the budget still counted in tokens, see
+            `keras_electra.pretraining.whole_words`); False (default): single tokens.
+        disallow_original: the generator never samples the original token at a
+            masked position (the original's `disallow_correct`), so every masked
+            position is replaced; False (default): samples may equal the original
+            and are then labelled original.
         pad_token_id, cls_token_id, sep_token_id, mask_token_id: special token ids
             (defaults: the BERT uncased vocabulary used by the released weights).
 
@@ -111,6 +122,9 @@ class ElectraConfig:
     temperature: float = 1.0
     generator_weight: float = 1.0
     disc_weight: float = 50.0
+    disc_weight_warmup_steps: int = 0
+    whole_word_masking: bool = False
+    disallow_original: bool = False
     pad_token_id: int = 0
     cls_token_id: int = 101
     sep_token_id: int = 102
@@ -154,6 +168,13 @@ class ElectraConfig:
         """Raises ValueError naming the first field of the wrong type (a "64" for 64)."""
         for field in dataclasses.fields(self):
             value = getattr(self, field.name)
+            if field.type is bool:
+                if not isinstance(value, bool):
+                    raise ValueError(
+                        f"ElectraConfig.{field.name} must be true or false, got "
+                        f"{value!r} ({type(value).__name__})."
+                    )
+                continue
             integer = field.type in (int, Optional[int])
             if value is None and field.type == Optional[int]:
                 continue
@@ -187,6 +208,11 @@ class ElectraConfig:
             "max_seq_length",
             "max_predictions_per_seq",
         ]
+        if self.disc_weight_warmup_steps < 0:
+            raise ValueError(
+                "ElectraConfig.disc_weight_warmup_steps must be >= 0 (0: no warm-up), "
+                f"got {self.disc_weight_warmup_steps!r}."
+            )
         for name in positive:
             value = getattr(self, name)
             if not isinstance(value, int) or isinstance(value, bool) or value < 1:

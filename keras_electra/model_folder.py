@@ -36,6 +36,7 @@ from keras_electra.models.electra_backbone import ElectraBackbone
 from keras_electra.models.electra_discriminator import ElectraDiscriminator
 from keras_electra.models.electra_generator import ElectraGenerator
 from keras_electra.models.electra_pretrainer import ElectraPretrainer
+from keras_electra.pretraining.whole_words import continuation_ids
 
 ELECTRA_CONFIG_FILE = "electra_config.json"
 BACKBONE_CONFIG_FILE = "config.json"  # keras-hub's names for the backbone's files
@@ -246,15 +247,20 @@ def load_generator(path, all_positions=True):
     return mlm_logits_model(generator) if all_positions else generator
 
 
-def load_pretrainer(path, seed=None, dtype=None):
+def load_pretrainer(path, seed=None, dtype=None, config=None):
     """An `ElectraPretrainer` with both models restored, for continued pre-training.
 
     The generator's weights are loaded first, then the discriminator's, so the
     shared embeddings hold the discriminator's copy. `dtype`: its Keras dtype
-    policy (the weights are float32 either way).
+    policy (the weights are float32 either way). `config`: an `ElectraConfig` of
+    the same shapes to continue with instead of the folder's (e.g. other
+    objective options).
     """
-    config = load_config(path)
-    pretrainer = ElectraPretrainer(config, seed=seed, dtype=dtype)
+    config = config or load_config(path)
+    pieces = None
+    if config.whole_word_masking:  # its words are the folder's vocabulary's
+        pieces = continuation_ids(os.path.join(path, VOCAB_FILE))
+    pretrainer = ElectraPretrainer(config, seed=seed, dtype=dtype, continuation_ids=pieces)
     _load_weights(pretrainer.generator, path, GENERATOR_WEIGHTS, "generator")
     if _is_legacy(path):
         _load_weights(pretrainer.discriminator, path, LEGACY_DISCRIMINATOR_WEIGHTS,

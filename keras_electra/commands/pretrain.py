@@ -80,6 +80,18 @@ def add_parser(subparsers):
                         "bfloat16 (variables, losses and sampling stay float32), as the "
                         "original's TPU runs did; 1.3x faster for the small preset on a "
                         "2-core AVX512-BF16 CPU. The saved weights are float32.")
+    objective = parser.add_argument_group(
+        "objective options (of the original; each off by default, kept in the config)")
+    objective.add_argument("--whole-word-masking", action="store_true", default=None,
+                           help="mask all ## pieces of a word together (the 15%% still "
+                           "counted in tokens; a word that does not fit is skipped).")
+    objective.add_argument("--disc-weight-warmup-steps", type=nonnegative_int, default=None,
+                           metavar="K", help="ramp the discriminator loss's weight "
+                           "linearly from 0 to disc_weight over the first K steps.")
+    objective.add_argument("--disallow-original", action="store_true", default=None,
+                           help="the generator never samples the original token, so "
+                           "every masked token is replaced (the original's "
+                           "disallow_correct).")
     return parser
 
 
@@ -94,6 +106,11 @@ def run(args):
         preset=args.preset,
         config=args.config,
         init_from=args.init_from,
+        config_overrides={name: value for name, value in (
+            ("whole_word_masking", args.whole_word_masking),
+            ("disc_weight_warmup_steps", args.disc_weight_warmup_steps),
+            ("disallow_original", args.disallow_original),
+        ) if value is not None},
         learning_rate=args.learning_rate,
         warmup_steps=args.warmup_steps,
         checkpoint_every=args.checkpoint_every,

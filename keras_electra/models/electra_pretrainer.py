@@ -14,6 +14,7 @@ from keras_electra.pretraining.masking import mask_tokens
 from keras_electra.pretraining.noise import example_noise
 from keras_electra.pretraining.replaced_tokens import replace_masked_tokens
 from keras_electra.pretraining.sampling import gumbel_max_sample
+from keras_electra.pretraining.whole_words import continuation_table
 
 FEATURES = ("token_ids", "segment_ids", "padding_mask")
 
@@ -43,6 +44,9 @@ class ElectraPretrainer(keras.Model):
             (matmuls in bfloat16; variables, logits, losses, sampling and
             metrics in float32, much as the original's TPU runs did); None
             means Keras's global policy (float32 unless set).
+        continuation_ids: the ids of the vocabulary's `##` pieces
+            (`keras_electra.pretraining.whole_words.continuation_ids(vocab.txt)`),
+            needed by, and only by, `config.whole_word_masking`.
 
     Batches are dicts of int32 `token_ids`, `segment_ids`, `padding_mask`,
     [batch, max_seq_length].
@@ -56,7 +60,7 @@ class ElectraPretrainer(keras.Model):
     >>> encoder = pretrainer.discriminator.encoder  # to fine-tune
     """
 
-    def __init__(self, config, seed=None, dtype=None, **kwargs):
+    def __init__(self, config, seed=None, dtype=None, continuation_ids=None, **kwargs):
         kwargs.setdefault("name", "electra_pretrainer")
         super().__init__(dtype=dtype, **kwargs)
         policy = self.dtype_policy
@@ -64,6 +68,19 @@ class ElectraPretrainer(keras.Model):
             config = ElectraConfig.from_dict(config)
         self.electra_config = config
         self.seed = int(seed) if seed is not None else random.randrange(2**31)
+        if config.whole_word_masking and continuation_ids is None:
+            raise ValueError(
+                "ElectraConfig.whole_word_masking needs the vocabulary's word pieces: "
+                "pass continuation_ids=whole_words.continuation_ids('vocab.txt')."
+            )
+        self.continuation_ids = (
+            None if continuation_ids is None else sorted(int(i) for i in continuation_ids)
+        )
+        # A constant lookup, built once: which ids are `##` continuations.
+        self._is_continuation = (
+            continuation_table(config.vocab_size, self.continuation_ids)
+            if config.whole_word_masking else None
+        )
         self.embeddings = ElectraEmbeddings(
             vocab_size=config.vocab_size,
             embedding_size=config.embedding_size,
@@ -167,6 +184,10 @@ class ElectraPretrainer(keras.Model):
             mask_token_rate=config.mask_token_rate,
             mask_token_id=config.mask_token_id,
             special_token_ids=config.special_token_ids_values(),
+            is_continuation=(
+                None if self._is_continuation is None
+                else tf.gather(self._is_continuation, token_ids)
+            ),
         )
         mlm_logits = self.generator(
             {
@@ -177,7 +198,10 @@ class ElectraPretrainer(keras.Model):
             },
             training=training,
         )
-        sampled_ids = gumbel_max_sample(mlm_logits, gumbel_noise, config.temperature)
+        sampled_ids = gumbel_max_sample(
+            mlm_logits, gumbel_noise, config.temperature,
+            disallowed_ids=masked["masked_lm_ids"] if config.disallow_original else None,
+        )
         disc_token_ids, replaced = replace_masked_tokens(
             token_ids, masked["masked_positions"], masked["masked_weights"], sampled_ids
         )
@@ -235,7 +259,7 @@ class ElectraPretrainer(keras.Model):
         mlm = tf.math.divide_no_nan(mlm_sum, global_sum(mlm_count))
         disc = tf.math.divide_no_nan(disc_sum, global_sum(disc_count))
         return {
-            "loss": config.generator_weight * mlm + config.disc_weight * disc,
+            "loss": config.generator_weight * mlm + self.disc_weight() * disc,
             "mlm_loss": mlm,
             "disc_loss": disc,
             "mlm_count": mlm_count,
@@ -243,6 +267,21 @@ class ElectraPretrainer(keras.Model):
             "mlm_sum": mlm_sum,
             "disc_sum": disc_sum,
         }
+
+    def disc_weight(self):
+        """The discriminator loss's weight at this optimizer step.
+
+        `disc_weight` x min(1, step / `disc_weight_warmup_steps`) with the step
+        the optimizer's `iterations` (0 at the first step; restored on resume,
+        the same on every replica); `disc_weight` itself when K = 0 or before
+        `compile`.
+        """
+        config = self.electra_config
+        warmup = config.disc_weight_warmup_steps
+        if not warmup or getattr(self, "optimizer", None) is None:
+            return config.disc_weight
+        step = tf.cast(self.optimizer.iterations, tf.float32)
+        return config.disc_weight * tf.minimum(1.0, step / float(warmup))
 
     def _update_metrics(self, outputs, losses):
         num_replicas = tf.distribute.get_strategy().num_replicas_in_sync
@@ -340,6 +379,7 @@ class ElectraPretrainer(keras.Model):
             "config": self.electra_config.to_dict(),
             "seed": self.seed,
             "dtype": keras.dtype_policies.serialize(self.dtype_policy),
+            "continuation_ids": self.continuation_ids,
         }
 
     @classmethod

@@ -2,6 +2,8 @@
 
 import tensorflow as tf
 
+from keras_electra.pretraining.whole_words import choose_whole_words
+
 
 def scatter_positions(positions, weights, length, values=None):
     """Spreads per-slot values back onto the sequence, static shapes only.
@@ -41,6 +43,7 @@ def mask_tokens(
     mask_token_rate,
     mask_token_id,
     special_token_ids,
+    is_continuation=None,
 ):
     """Chooses the positions the generator must predict and hides most of them.
 
@@ -49,6 +52,9 @@ def mask_tokens(
     replacement among non-pad tokens that are not special; `mask_token_rate`
     (85%) of them become [MASK], the rest keep their token (none are replaced by
     a random token). Sequences with fewer candidates than n mask them all.
+    With `is_continuation`, whole words instead (see `whole_words`): the same n,
+    counted in tokens, filled with whole words in a random order, a word that
+    does not fit in what is left being skipped, never cut.
 
     Args:
         token_ids: int32 [batch, length].
@@ -59,6 +65,8 @@ def mask_tokens(
         mask_prob, max_predictions, mask_token_rate, mask_token_id: see
             `ElectraConfig`.
         special_token_ids: ids never chosen ([CLS], [SEP], [MASK], [PAD]).
+        is_continuation: optional bool [batch, length], True at `##` pieces:
+            turns on whole-word masking (`select_noise` then ranks the words).
 
     Returns:
         dict with `masked_token_ids` [batch, length] (the generator's input),
@@ -86,9 +94,14 @@ def mask_tokens(
     num_to_mask = tf.maximum(1, tf.minimum(max_predictions, num_to_mask))
     num_to_mask = tf.minimum(num_to_mask, tf.reduce_sum(tf.cast(candidate, tf.int32), 1))
 
-    # The top-k of i.i.d. uniform scores among the candidates is a uniformly
-    # random subset in random order; non-candidates score -1 and lose.
-    scores = tf.where(candidate, select_noise, -1.0)
+    if is_continuation is None:
+        # The top-k of i.i.d. uniform scores among the candidates is a uniformly
+        # random subset in random order; non-candidates score -1 and lose.
+        scores = tf.where(candidate, select_noise, -1.0)
+    else:
+        chosen = choose_whole_words(candidate, is_continuation, select_noise, num_to_mask)
+        num_to_mask = tf.reduce_sum(tf.cast(chosen, tf.int32), axis=1)
+        scores = tf.cast(chosen, tf.float32)  # the chosen ones first, in any order
     _, positions = tf.math.top_k(scores, k=max_predictions)
     slot = tf.range(max_predictions)[None, :]
     used = slot < num_to_mask[:, None]

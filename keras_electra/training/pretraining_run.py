@@ -39,6 +39,7 @@ from keras_electra.data import pretraining_dataset, read_manifest
 from keras_electra.data.manifest import VOCAB_NAME, check_dataset
 from keras_electra.data.vocab import vocabulary_hash
 from keras_electra.errors import DataError, UsageError
+from keras_electra.pretraining.whole_words import continuation_ids
 from keras_electra.pretraining.embedding_scale import normalize_embedding_scale
 from keras_electra.training.pretraining_config import pretraining_config
 from keras_electra.training.pretraining_optimizer import pretraining_optimizer
@@ -92,6 +93,7 @@ def pretrain(
     preset=None,
     config=None,
     init_from=None,
+    config_overrides=None,
     learning_rate=None,
     warmup_steps=None,
     checkpoint_every=None,
@@ -115,6 +117,9 @@ def pretrain(
         batch_size: int, the global batch.
         preset, config, init_from: the model, exactly one of them (see
             `pretraining_config`); `init_from` also starts from that folder's weights.
+        config_overrides: dict of `ElectraConfig` fields set on top of that model's,
+            e.g. the objective options `{"whole_word_masking": True,
+            "disc_weight_warmup_steps": 1000, "disallow_original": True}`.
         learning_rate: float, the peak rate; default by preset (3e-3 tiny, the paper's
             5e-4 small, 2e-4 base and large), 5e-4 otherwise.
         warmup_steps: int, linear warm-up; default 10000, at most a tenth of `steps`.
@@ -144,6 +149,11 @@ def pretrain(
         ("data", data), ("init_from", init_from), ("config", config))
         if isinstance(path, (str, os.PathLike))]
     config = pretraining_config(data, preset=preset, config=config, init_from=init_from)
+    if config_overrides:
+        try:
+            config = config.replace(**config_overrides)
+        except (TypeError, ValueError) as error:
+            raise UsageError(f"`config_overrides`: {error}") from None
     if learning_rate is None:
         learning_rate = DEFAULT_LEARNING_RATES.get(preset, DEFAULT_LEARNING_RATE)
     if warmup_steps is None:
@@ -171,6 +181,7 @@ def pretrain(
     pretrainer = _restored_pretrainer(
         config, init_from, seed, dtype, strategy, restoring,
         lambda: pretraining_optimizer(learning_rate, steps, warmup_steps), jit_compile,
+        vocab,
     )
     done = int(pretrainer.optimizer.iterations.numpy())
     if resuming and done and verbose:
@@ -253,7 +264,7 @@ def _run_settings(data, config, **settings):
 
 
 def _restored_pretrainer(config, init_from, seed, dtype, strategy, restoring, new_optimizer,
-                         jit_compile):
+                         jit_compile, vocab):
     """A compiled pretrainer, at the last checkpoint's state when there is one."""
     from keras_electra.model_folder import load_pretrainer  # models/ imports training/
     from keras_electra.models.electra_pretrainer import ElectraPretrainer
@@ -266,9 +277,12 @@ def _restored_pretrainer(config, init_from, seed, dtype, strategy, restoring, ne
         # sampling are a function of (seed, step, example) inside the pretrainer.
         keras.utils.set_random_seed(seed)
         if init_from:
-            pretrainer = load_pretrainer(init_from, seed=seed, dtype=dtype)
+            pretrainer = load_pretrainer(init_from, seed=seed, dtype=dtype, config=config)
         else:
-            pretrainer = ElectraPretrainer(config, seed=seed, dtype=dtype)
+            pretrainer = ElectraPretrainer(
+                config, seed=seed, dtype=dtype,
+                continuation_ids=continuation_ids(vocab) if config.whole_word_masking else None,
+            )
         pretrainer.compile(optimizer=new_optimizer(), jit_compile=jit_compile)
         for callback in restoring:  # Restore now (fit does it again) to learn the step.
             callback.set_model(pretrainer)

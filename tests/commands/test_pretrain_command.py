@@ -151,3 +151,17 @@ def test_refusals_name_the_flags_not_the_library_arguments(prepared, tmp_path, c
                                             "--init-from", str(tmp_path)))
     assert "--preset, --config or --init-from (got --preset, --init-from)" in message
     assert not os.path.exists(tmp_path / "a") and not os.path.exists(tmp_path / "b")
+
+
+def test_objective_option_flags_reach_the_config_and_the_reloaded_pretrainer(
+        prepared, tmp_path):
+    output = tmp_path / "options"
+    assert main(pretrain_args(prepared, output, "--preset", "tiny", "--steps", "2",
+                              "--whole-word-masking", "--disc-weight-warmup-steps", "7",
+                              "--disallow-original")) == 0
+    config = load_config(str(output))
+    assert (config.whole_word_masking, config.disc_weight_warmup_steps,
+            config.disallow_original) == (True, 7, True)
+    with open(os.path.join(prepared, "vocab.txt")) as f:
+        pieces = [i for i, token in enumerate(f) if token.startswith("##")]
+    assert pieces and load_pretrainer(str(output)).continuation_ids == pieces
