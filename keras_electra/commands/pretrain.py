@@ -12,6 +12,7 @@ that disagrees with the data is refused. Training runs in `model.fit` in "epochs
     the model folder  (a keras-hub preset, written at the end): `finetune --model DIR`,
                     `keras_electra.load_pretrainer(DIR)` and --init-from read it
     run.json        the run's settings; a second run with other settings is refused
+    pretraining_flops.json  the FLOPs of a step and of the run (logged at the start too)
     checkpoints/    Keras BackupAndRestore: weights + optimizer state (step, schedule,
                     the pretrainer's noise_step) and the dropout seeds, every K steps
     logs/           TensorBoard (`tensorboard --logdir DIR/logs`)
@@ -53,8 +54,13 @@ def add_parser(subparsers):
                         help="ElectraConfig fields as JSON (missing ones take defaults).")
     parser.add_argument("--init-from", metavar="MODEL_DIR",
                         help="continue pre-training a model folder (its config and weights).")
-    parser.add_argument("--steps", type=positive_int, required=True, metavar="N",
-                        help="total optimizer steps of the run (resumed runs included).")
+    parser.add_argument("--steps", type=positive_int, metavar="N",
+                        help="total optimizer steps of the run (resumed runs included); "
+                        "or --budget-flops.")
+    parser.add_argument("--budget-flops", type=positive_float, metavar="X",
+                        help="as many steps as X FLOPs pay for (generator + discriminator, "
+                        "forward and backward: keras_electra.training.pretraining_flops); "
+                        "the FLOPs are logged and written to pretraining_flops.json.")
     parser.add_argument("--batch-size", type=positive_int, required=True, metavar="B")
     parser.add_argument("--output", required=True, metavar="DIR")
     parser.add_argument("--overwrite", action="store_true",
@@ -102,6 +108,7 @@ def run(args):
         args.data,
         args.output,
         steps=args.steps,
+        budget_flops=args.budget_flops,
         batch_size=args.batch_size,
         preset=args.preset,
         config=args.config,

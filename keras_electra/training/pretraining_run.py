@@ -18,6 +18,8 @@ Example:
                     and `init_from=output` read it
     run.json        the run's settings; a call with other settings is refused (unless
                     `overwrite`), and so is a folder holding anything else
+    pretraining_flops.json  the FLOPs of one step and of the run
+                    (`keras_electra.training.pretraining_flops`)
     checkpoints/    Keras BackupAndRestore: weights + optimizer state (step, schedule,
                     the pretrainer's noise_step) and the dropout seeds, every K steps
     logs/           TensorBoard (`tensorboard --logdir output/logs`), unless `log_dir`
@@ -42,6 +44,7 @@ from keras_electra.errors import DataError, UsageError
 from keras_electra.pretraining.whole_words import continuation_ids
 from keras_electra.pretraining.embedding_scale import normalize_embedding_scale
 from keras_electra.training.pretraining_config import pretraining_config
+from keras_electra.training.pretraining_flops import pretraining_step_flops, steps_for_budget
 from keras_electra.training.pretraining_optimizer import pretraining_optimizer
 from keras_electra.training.run_record import check_or_write_run
 from keras_electra.training.seed_generator_backup import SeedGeneratorBackup
@@ -52,6 +55,7 @@ DTYPE_POLICIES = ("float32", "mixed_bfloat16")
 CHECKPOINT_DIR = "checkpoints"
 LOG_DIR = "logs"
 SEED_STATE_FILE = "seed_generators.json"
+FLOPS_FILE = "pretraining_flops.json"
 # The paper's peak rates: 5e-4 for small, 2e-4 for base and large (narrower models
 # take higher rates). Our tiny preset (64 wide) is not in the paper; its rate is
 # measured: on the fetched news text (32-token examples, batch 128, 12000 steps) 5e-4
@@ -88,7 +92,7 @@ def pretrain(
     data,
     output,
     *,
-    steps,
+    steps=None,
     batch_size,
     preset=None,
     config=None,
@@ -106,6 +110,7 @@ def pretrain(
     allow_early_stop=False,
     verbose=1,
     overwrite=False,
+    budget_flops=None,
 ):
     """Pre-trains (or resumes pre-training) and writes the model folder `output`.
 
@@ -114,6 +119,8 @@ def pretrain(
         output: str, the run's folder: new, empty, or holding this same run (then
             resumed); one holding anything else is refused unless `overwrite`.
         steps: int, optimizer steps of the whole run (resumed calls included).
+        budget_flops: float, instead of `steps` (or agreeing with it): as many
+            steps as this many FLOPs pay for (`pretraining_flops.steps_for_budget`).
         batch_size: int, the global batch.
         preset, config, init_from: the model, exactly one of them (see
             `pretraining_config`); `init_from` also starts from that folder's weights.
@@ -142,7 +149,12 @@ def pretrain(
 
     Returns a `PretrainingRun`. Argument names appear in messages between backticks.
     """
-    _check_arguments(steps, batch_size, learning_rate, warmup_steps, checkpoint_every, dtype)
+    if steps is None and budget_flops is None:
+        raise UsageError("give `steps` or `budget_flops`: how long to pre-train.")
+    if budget_flops is not None and not 0 < budget_flops < math.inf:
+        raise UsageError(f"`budget_flops` must be a finite number > 0, got {budget_flops!r}.")
+    _check_arguments(1 if steps is None else steps, batch_size, learning_rate, warmup_steps, checkpoint_every,
+                     dtype)
     check_dataset(data)  # Shards, manifest and vocab.txt agree: before any model is built.
     # What `overwrite` must not delete (the config, while it is still a path).
     read = [(name, path) for name, path in (
@@ -154,6 +166,9 @@ def pretrain(
             config = config.replace(**config_overrides)
         except (TypeError, ValueError) as error:
             raise UsageError(f"`config_overrides`: {error}") from None
+    if budget_flops is not None:
+        steps = steps_for_budget(budget_flops, config, batch_size, steps)
+    flops = pretraining_step_flops(config, batch_size)
     if learning_rate is None:
         learning_rate = DEFAULT_LEARNING_RATES.get(preset, DEFAULT_LEARNING_RATE)
     if warmup_steps is None:
@@ -169,6 +184,10 @@ def pretrain(
         init_from=os.path.abspath(init_from) if init_from else None,
     )
     resuming = check_or_write_run(output, settings, overwrite, read_during_run=read)
+    _write_flops(output, flops, steps, batch_size)
+    if verbose:
+        print(f"Compute: {flops['step']:.3g} FLOPs a step (generator + discriminator, "
+              f"forward and backward), {flops['step'] * steps:.3g} for {steps} steps.")
 
     checkpoints = os.path.join(output, CHECKPOINT_DIR)
     # Keras's own resume: weights + optimizer state (its iterations drive the
@@ -312,6 +331,21 @@ def _completed_epochs(checkpoints):
         return 0
     with open(path) as f:
         return int(json.load(f)["epoch"])
+
+
+def _write_flops(output, flops, steps, batch_size):
+    summary = {
+        "step_flops": flops["step"],
+        "run_flops": flops["step"] * steps,
+        "steps": steps,
+        "batch_size": batch_size,
+        "generator_forward_flops_per_sequence": flops["generator_forward"],
+        "discriminator_forward_flops_per_sequence": flops["discriminator_forward"],
+        "counted": "matmuls and attention, 2 FLOPs a multiply-add, backward = 2x forward, "
+                   "the generator's vocabulary projection at the masked slots only",
+    }
+    with tf.io.gfile.GFile(os.path.join(output, FLOPS_FILE), "w") as f:
+        f.write(json.dumps(summary, indent=2) + "\n")
 
 
 def _write_model_folder(output, config, pretrainer, vocab):

@@ -17,7 +17,8 @@ from keras_electra.cli import main
 from keras_electra.config import ElectraConfig
 from keras_electra.data import read_manifest
 from keras_electra.model_folder import load_config, load_discriminator, load_pretrainer
-from keras_electra.training import pretrain
+from keras_electra.training import pretrain, pretraining_config
+from keras_electra.training.pretraining_flops import pretraining_step_flops
 from keras_electra.training.pretraining_run import DEFAULT_LEARNING_RATES
 
 STEPS, EVERY, BATCH = 5, 2, 4
@@ -153,15 +154,34 @@ def test_refusals_name_the_flags_not_the_library_arguments(prepared, tmp_path, c
     assert not os.path.exists(tmp_path / "a") and not os.path.exists(tmp_path / "b")
 
 
-def test_objective_option_flags_reach_the_config_and_the_reloaded_pretrainer(
-        prepared, tmp_path):
+def test_objective_option_flags_and_a_flop_budget(prepared, tmp_path, capsys):
+    options = ("--whole-word-masking", "--disc-weight-warmup-steps", "7", "--disallow-original")
+    step = pretraining_step_flops(pretraining_config(prepared, preset="tiny"), BATCH)["step"]
     output = tmp_path / "options"
-    assert main(pretrain_args(prepared, output, "--preset", "tiny", "--steps", "2",
-                              "--whole-word-masking", "--disc-weight-warmup-steps", "7",
-                              "--disallow-original")) == 0
+    assert main(pretrain_args(prepared, output, "--preset", "tiny", *options,
+                              "--steps", "2", "--budget-flops", str(2.5 * step))) == 0
+    assert f"Compute: {step:.3g} FLOPs a step" in capsys.readouterr().out
+    with open(os.path.join(output, "pretraining_flops.json")) as f:
+        summary = json.load(f)
+    assert summary["steps"] == 2 and summary["run_flops"] == pytest.approx(2 * step)
     config = load_config(str(output))
     assert (config.whole_word_masking, config.disc_weight_warmup_steps,
             config.disallow_original) == (True, 7, True)
     with open(os.path.join(prepared, "vocab.txt")) as f:
         pieces = [i for i, token in enumerate(f) if token.startswith("##")]
     assert pieces and load_pretrainer(str(output)).continuation_ids == pieces
+
+
+def test_a_flop_budget_of_no_step_or_against_steps_is_refused(prepared, tmp_path, capsys):
+    step = pretraining_step_flops(pretraining_config(prepared, preset="tiny"), BATCH)["step"]
+    base = ["pretrain", "--data", prepared, "--preset", "tiny", "--batch-size", str(BATCH)]
+    assert main([*base, "--output", str(tmp_path / "a"), "--budget-flops",
+                 str(0.5 * step)]) == 2
+    assert "--budget-flops" in capsys.readouterr().err.splitlines()[-1]
+    assert main([*base, "--output", str(tmp_path / "b"), "--budget-flops", str(3.5 * step),
+                 "--steps", "5"]) == 2
+    line = capsys.readouterr().err.splitlines()[-1]
+    assert "--steps 5 disagrees with --budget-flops" in line and "(3 steps" in line
+    assert main([*base, "--output", str(tmp_path / "c")]) == 2
+    assert "--steps or --budget-flops" in capsys.readouterr().err
+    assert not any(os.listdir(tmp_path))  # refused before any folder was made
